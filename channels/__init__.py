@@ -1,0 +1,1 @@
+"""Channel adapters: one module per provider, behind the interface of ``channels.base``."""
