@@ -1,0 +1,153 @@
+"""The database: engine set-up for SQLite and PostgreSQL, sessions, and column types.
+
+One code path for both backends. SQLite gets WAL and ``BEGIN IMMEDIATE`` so that every write
+transaction takes the database's write lock up front (its equivalent of ``SELECT ... FOR
+UPDATE``, which it silently ignores); PostgreSQL gets real row locks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Dialect, Engine, MetaData, Text, create_engine, event, text
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import DateTime, TypeDecorator
+
+from bot.crypto import Cipher
+
+__all__ = ["Base", "Database", "Encrypted", "EncryptedJSON", "UTCDateTime", "utcnow"]
+
+# Deterministic constraint names: Alembic's batch mode on SQLite can only drop what it can name.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored as UTC and always read back timezone-aware.
+
+    SQLite drops tzinfo and keeps the wall-clock time, so normalise before writing.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored; use bot.db.utcnow()")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# The process's cipher. Column types are built at import time, before settings are read, so
+# they find the keys here; Database() installs them.
+_cipher: list[Cipher] = []
+
+
+def cipher() -> Cipher:
+    if not _cipher:
+        raise RuntimeError("no encryption keys installed: create a Database first")
+    return _cipher[0]
+
+
+class Encrypted(TypeDecorator[str]):
+    """Text encrypted with Fernet at rest: a dump of the database shows no personal data."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else cipher().encrypt(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else cipher().decrypt(value)
+
+
+class EncryptedJSON(TypeDecorator[Any]):
+    """A JSON document (e.g. the intake record) encrypted at rest."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else cipher().encrypt_json(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else cipher().decrypt_json(value)
+
+
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # stop pysqlite from emitting its own deferred BEGIN
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+        dbapi_conn.execute(f"PRAGMA {pragma}")
+
+
+def _sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    if url.startswith("sqlite"):
+        args: dict[str, Any] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+        if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
+            args["poolclass"] = StaticPool
+        engine = create_engine(url, **args, **kwargs)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+
+
+class Database:
+    """An engine, a session factory and the cipher for one database."""
+
+    def __init__(self, url: str, keys: tuple[str, ...] | list[str]) -> None:
+        self.url = url
+        self.cipher = Cipher(keys)
+        _cipher[:] = [self.cipher]
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session inside one transaction: committed on success, rolled back on error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+

@@ -1,0 +1,29 @@
+"""The conversation's language, resolved once per message and remembered on the conversation."""
+
+from __future__ import annotations
+
+import locales
+from bot.models import Conversation
+from channels.base import Inbound
+
+__all__ = ["LanguagePolicy"]
+
+
+class LanguagePolicy:
+    """An explicit choice wins; then what the person wrote; then what we know; then a default."""
+
+    def __init__(self, default: str = "en") -> None:
+        self.default = default
+
+    def choose(self, conversation: Conversation, inbound: Inbound, explicit: str | None) -> str:
+        phone = inbound.address if inbound.channel in ("sms", "whatsapp") else None
+        hint = inbound.locale_hint if inbound.channel == "telegram" else None
+        resolution = locales.resolve(
+            explicit=explicit,
+            text=inbound.text if inbound.kind == "text" else "",
+            current=conversation.language,
+            telegram_code=hint,
+            phone=phone,
+            ongoing=bool(conversation.state),
+        )
+        return resolution.locale or conversation.language or self.default

@@ -1,0 +1,117 @@
+"""Tables: contacts, conversations, messages and the outbox.
+
+A contact is one address on one channel (a Telegram chat, a phone number, a web chat
+session). Its row is the per-person lock: every turn starts with ``SELECT ... FOR UPDATE``
+on it. Addresses, message bodies and the intake record are encrypted at rest; addresses are
+found by a keyed hash.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db import Base, Encrypted, EncryptedJSON, UTCDateTime, utcnow
+
+__all__ = ["Contact", "Conversation", "Message", "Outbox"]
+
+
+class Contact(Base):
+    """One person's address on one channel."""
+
+    __tablename__ = "contact"
+    __table_args__ = (UniqueConstraint("channel", "address_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address_hash: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(Encrypted)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active|stopped|erased
+    secret_hash: Mapped[str | None] = mapped_column(String(64), default=None)  # web chat token
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    conversations: Mapped[list[Conversation]] = relationship(back_populates="contact")
+
+
+class Conversation(Base):
+    """A run of the dialog with one contact: its state, the record so far and its outcome."""
+
+    __tablename__ = "conversation"
+    __table_args__ = (Index("ix_conversation_contact", "contact_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    flow: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(64), default="")
+    record: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
+    expecting: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
+    status: Mapped[str] = mapped_column(String(16), default="bot")  # bot|handoff|closed|stopped
+    source: Mapped[str | None] = mapped_column(String(64), default=None)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    contact: Mapped[Contact] = relationship(back_populates="conversations")
+
+
+class Message(Base):
+    """One message in either direction, as it was written (bodies encrypted)."""
+
+    __tablename__ = "message"
+    __table_args__ = (
+        UniqueConstraint("channel", "provider_id"),
+        Index("ix_message_conversation", "conversation_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(3))  # in|out
+    author: Mapped[str] = mapped_column(String(16))  # person|bot|caseworker
+    kind: Mapped[str] = mapped_column(String(16), default="text")
+    body: Mapped[str] = mapped_column(Encrypted, default="")
+    provider_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    turn: Mapped[int] = mapped_column(Integer, default=0)  # the conversation version it belongs to
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Outbox(Base):
+    """A message waiting to be delivered; written in the turn's transaction, sent after it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index(
+            "ix_outbox_due",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+        Index("ix_outbox_conversation", "conversation_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"), unique=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    options: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|failed|cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    last_error: Mapped[str | None] = mapped_column(String(200), default=None)
+    provider_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    message: Mapped[Message] = relationship()

@@ -1,0 +1,257 @@
+"""The sender: delivers outbox rows through the channels, after the turn has committed.
+
+Rows are claimed with a lease (``status=sending``, ``lease_until``) in a short transaction
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock on SQLite), sent with no database
+lock held, and settled one by one. Messages to one conversation go out in order: a row is only
+claimed when no older row of its conversation is still waiting. Failures retry with
+exponential backoff; a provider's ``retry_after`` is honoured; an unreachable person is marked
+stopped and the rest of their queue cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, or_, select, update
+
+from bot import metrics
+from bot.db import Database, utcnow
+from bot.models import Contact, Conversation, Message, Outbox
+from channels.base import (
+    Channel,
+    ChannelError,
+    Option,
+    Outbound,
+    PermanentError,
+    RateLimited,
+    TemporaryError,
+    Unreachable,
+)
+
+__all__ = ["Sender"]
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+MAX_BACKOFF = 300.0
+GIVE_UP_AFTER = timedelta(days=2)  # a temporary failure this old becomes permanent
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    outbox_id: int
+    message_id: int
+    contact_id: int
+    outbound: Outbound
+    attempts: int
+    created_at_age: timedelta
+
+
+class Sender:
+    """Delivers pending outbox rows for the channels it was given."""
+
+    def __init__(
+        self, db: Database, channels: Mapping[str, Channel], *, batch: int = 100, poll: float = 1.0
+    ) -> None:
+        self.db = db
+        self.channels = dict(channels)
+        self.batch = batch
+        self.poll = poll
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # -- waking ---------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Ask the sender to look at the outbox now; callable from any thread."""
+        loop, event = self._loop, self._wake
+        if loop is not None and event is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(event.set)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set; wakes on ``wake()`` or every ``poll`` seconds."""
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        while not stop.is_set():
+            try:
+                busy = await self.drain_once()
+            except Exception:  # a database hiccup must not kill the sender
+                log.exception("outbox pass failed")
+                busy = 0
+            if busy:
+                continue
+            self._wake.clear()
+            waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+            delay = await self._next_delay()
+            await asyncio.wait(waiters, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+            for w in waiters:
+                w.cancel()
+
+    async def _next_delay(self) -> float:
+        """Sleep until the next retry is due, but never longer than the poll interval."""
+        due = await asyncio.to_thread(self._next_due)
+        if due is None:
+            return self.poll
+        return max(0.0, min(self.poll, (due - utcnow()).total_seconds()))
+
+    def _next_due(self):  # type: ignore[no-untyped-def]
+        with self.db.sessions() as s:
+            return s.scalar(
+                select(func.min(Outbox.next_attempt_at)).where(
+                    Outbox.status == "pending", Outbox.channel.in_(self.channels)
+                )
+            )
+
+    # -- one pass -------------------------------------------------------------------------
+
+    async def drain_once(self) -> int:
+        """Claim what is due, send it, settle it; returns how many rows were attempted."""
+        jobs = await asyncio.to_thread(self._claim)
+        if not jobs:
+            return 0
+        await asyncio.gather(*(self._deliver(job) for job in jobs))
+        return len(jobs)
+
+    def _claim(self) -> list[_Job]:
+        now = utcnow()
+        with self.db.transaction() as s:
+            # Only the oldest undelivered row of each conversation may go: order is kept
+            # and a conversation waiting on a retry does not block the others.
+            heads = (
+                select(func.min(Outbox.id))
+                .where(Outbox.status.in_(("pending", "sending")), Outbox.channel.in_(self.channels))
+                .group_by(Outbox.conversation_id)
+            )
+            chosen = s.scalars(
+                select(Outbox)
+                .where(
+                    Outbox.id.in_(heads),
+                    or_(
+                        (Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
+                        (Outbox.status == "sending") & (Outbox.lease_until < now),
+                    ),
+                )
+                .order_by(Outbox.id)
+                .limit(self.batch)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if not chosen:
+                return []
+            contacts = {
+                c.id: c
+                for c in s.scalars(select(Contact).where(Contact.id.in_({r.contact_id for r in chosen})))
+            }
+            messages = {
+                m.id: m
+                for m in s.scalars(select(Message).where(Message.id.in_({r.message_id for r in chosen})))
+            }
+            jobs = []
+            for row in chosen:
+                contact = contacts[row.contact_id]
+                if contact.status != "active":
+                    row.status = "cancelled"
+                    continue
+                row.status = "sending"
+                row.lease_until = now + LEASE
+                row.attempts += 1
+                jobs.append(
+                    _Job(
+                        outbox_id=row.id,
+                        message_id=row.message_id,
+                        contact_id=row.contact_id,
+                        outbound=Outbound(
+                            channel=row.channel,
+                            address=contact.address,
+                            text=messages[row.message_id].body,
+                            options=tuple(Option(o["label"], o["value"]) for o in row.options),
+                            key=str(row.id),
+                            language=row.language,
+                            meta={"conversation_id": str(row.conversation_id)},
+                        ),
+                        attempts=row.attempts,
+                        created_at_age=now - row.created_at,
+                    )
+                )
+            return jobs
+
+    async def _deliver(self, job: _Job) -> None:
+        channel = self.channels[job.outbound.channel]
+        try:
+            sent = await channel.send(job.outbound)
+        except RateLimited as exc:
+            await asyncio.to_thread(self._retry, job, exc.retry_after, "rate_limited", str(exc))
+        except TemporaryError as exc:
+            if job.created_at_age > GIVE_UP_AFTER:
+                await asyncio.to_thread(self._fail, job, "expired", str(exc))
+            else:
+                backoff = min(MAX_BACKOFF, 2 ** min(job.attempts, 10)) * random.uniform(0.8, 1.2)
+                await asyncio.to_thread(self._retry, job, backoff, "temporary", str(exc))
+        except Unreachable as exc:
+            await asyncio.to_thread(self._unreachable, job, str(exc))
+        except (PermanentError, ChannelError) as exc:
+            await asyncio.to_thread(self._fail, job, "permanent", str(exc))
+        except Exception as exc:  # an adapter bug: keep the message, try later
+            log.exception("channel %s raised unexpectedly", job.outbound.channel)
+            await asyncio.to_thread(self._retry, job, 30.0, "bug", type(exc).__name__)
+        else:
+            await asyncio.to_thread(self._done, job, list(sent.provider_ids))
+
+    # -- settling -------------------------------------------------------------------------
+
+    def _done(self, job: _Job, provider_ids: list[str]) -> None:
+        with self.db.transaction() as s:
+            s.execute(
+                update(Outbox)
+                .where(Outbox.id == job.outbox_id)
+                .values(status="sent", sent_at=utcnow(), lease_until=None, provider_ids=provider_ids)
+            )
+            s.execute(update(Message).where(Message.id == job.message_id).values(status="sent"))
+        metrics.SENT.labels(job.outbound.channel).inc()
+
+    def _retry(self, job: _Job, delay: float, reason: str, detail: str) -> None:
+        with self.db.transaction() as s:
+            s.execute(
+                update(Outbox)
+                .where(Outbox.id == job.outbox_id)
+                .values(
+                    status="pending",
+                    lease_until=None,
+                    next_attempt_at=utcnow() + timedelta(seconds=delay),
+                    last_error=f"{reason}: {detail}"[:200],
+                )
+            )
+        metrics.RETRIED.labels(job.outbound.channel, reason).inc()
+        log.warning("delivery of outbox %s delayed %.1fs (%s)", job.outbox_id, delay, reason)
+
+    def _fail(self, job: _Job, reason: str, detail: str) -> None:
+        with self.db.transaction() as s:
+            s.execute(
+                update(Outbox)
+                .where(Outbox.id == job.outbox_id)
+                .values(status="failed", lease_until=None, last_error=f"{reason}: {detail}"[:200])
+            )
+            s.execute(update(Message).where(Message.id == job.message_id).values(status="failed"))
+        metrics.FAILED.labels(job.outbound.channel, reason).inc()
+        log.warning("delivery of outbox %s failed (%s)", job.outbox_id, reason)
+
+    def _unreachable(self, job: _Job, detail: str) -> None:
+        """The person blocked us or opted out: stop the conversation, cancel what waits."""
+        with self.db.transaction() as s:
+            s.execute(update(Contact).where(Contact.id == job.contact_id).values(status="stopped"))
+            s.execute(
+                update(Conversation)
+                .where(Conversation.contact_id == job.contact_id, Conversation.status == "bot")
+                .values(status="stopped")
+            )
+            s.execute(
+                update(Outbox)
+                .where(Outbox.contact_id == job.contact_id, Outbox.status.in_(("pending", "sending")))
+                .values(status="cancelled", lease_until=None, last_error=f"unreachable: {detail}"[:200])
+            )
+            s.execute(update(Message).where(Message.id == job.message_id).values(status="failed"))
+        metrics.FAILED.labels(job.outbound.channel, "unreachable").inc()

@@ -1,0 +1,266 @@
+"""The turn pipeline: one code path for every channel.
+
+inbound -> drop duplicates by provider id -> lock the person (contact row) -> dialog step ->
+outbound rows into the outbox in the same transaction -> commit -> wake the sender.
+Nothing here talks to a provider: delivery happens after the commit, outside the lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import metrics, store
+from bot.db import Database, utcnow
+from bot.models import Contact, Conversation, Message, Outbox
+from bot.render import Rendered, Renderer
+from channels.base import Inbound
+from dialogs import DIALOGS, Dialog
+from dialogs.base import Context, Given, Step
+
+__all__ = ["Pipeline", "Turn", "TurnHook"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A reply written in this turn, as the web chat API shows it."""
+
+    id: int
+    text: str
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(slots=True)
+class Turn:
+    """What one inbound message led to."""
+
+    conversation_id: int | None
+    duplicate: bool = False
+    replies: list[Reply] = field(default_factory=list)
+    expecting: dict[str, Any] | None = None
+    language: str | None = None
+    status: str = "bot"
+    actions: tuple[str, ...] = ()
+
+
+class LanguagePolicy(Protocol):
+    """Decides the conversation's language for this message (see bot.language)."""
+
+    def choose(self, conversation: Conversation, inbound: Inbound, explicit: str | None) -> str: ...
+
+
+class TurnHook(Protocol):
+    """Called inside the turn's transaction for actions the dialog cannot do itself."""
+
+    def __call__(
+        self, session: Session, conversation: Conversation, inbound: Inbound, step: Step | None
+    ) -> None: ...
+
+
+class Pipeline:
+    """Handles inbound messages for every channel, durably and exactly once."""
+
+    def __init__(
+        self,
+        db: Database,
+        renderer: Renderer,
+        languages: LanguagePolicy,
+        *,
+        flow: str | None = None,
+        dialogs: dict[str, Dialog] | None = None,
+        on_commit: Callable[[], None] | None = None,
+        hooks: dict[str, TurnHook] | None = None,
+    ) -> None:
+        from dialogs import DEFAULT
+
+        self.db = db
+        self.renderer = renderer
+        self.languages = languages
+        self.dialogs = dialogs if dialogs is not None else DIALOGS
+        self.flow = flow or DEFAULT
+        self.on_commit = on_commit or (lambda: None)
+        # Hooks by action name ("handoff", "urgent", "erase", "quick_exit", "inbound_handoff").
+        self.hooks: dict[str, TurnHook] = dict(hooks or {})
+
+    # -- public ---------------------------------------------------------------------------
+
+    def handle(self, inbound: Inbound) -> Turn:
+        """Process one inbound message; safe to call concurrently from threads and processes."""
+        started = time.perf_counter()
+        try:
+            with self.db.transaction() as session:
+                turn = self._turn(session, inbound)
+        except IntegrityError:
+            # Another process stored the same provider id between our check and our insert.
+            metrics.DUPLICATES.inc()
+            return Turn(conversation_id=None, duplicate=True)
+        if turn.duplicate:
+            metrics.DUPLICATES.inc()
+        else:
+            metrics.TURNS.labels(inbound.channel).inc()
+            metrics.TURN_SECONDS.observe(time.perf_counter() - started)
+            if turn.replies:
+                self.on_commit()
+        return turn
+
+    # -- one turn, inside the transaction -------------------------------------------------
+
+    def _turn(self, session: Session, inbound: Inbound) -> Turn:
+        contact = store.lock_contact(session, inbound.channel, inbound.address)
+        if inbound.provider_id and store.seen(session, inbound.channel, inbound.provider_id):
+            return Turn(conversation_id=None, duplicate=True)
+        now = utcnow()
+        contact.last_inbound_at = now
+        conv = store.current_conversation(session, contact)
+        if conv is None or conv.status == "closed":
+            conv = self._new_conversation(session, contact, inbound)
+        conv.version += 1
+        self._store_inbound(session, conv, inbound)
+
+        keyword = inbound.meta.get("keyword")
+        if keyword == "stop":  # the provider opted the person out; it answers them itself
+            self._stop(contact, conv)
+            return Turn(conv.id, status=conv.status, actions=("stop",))
+        if conv.status == "stopped":
+            if keyword == "start" or inbound.text.strip().lower() == "/start" or (
+                inbound.channel not in ("sms", "whatsapp")
+            ):
+                contact.status, conv.status = "active", "bot"
+                return self._run(session, contact, conv, inbound, restart=True)
+            return Turn(conv.id, status=conv.status)
+        if conv.status == "handoff":
+            hook = self.hooks.get("inbound_handoff")
+            if hook is not None:
+                hook(session, conv, inbound, None)
+            return Turn(conv.id, status=conv.status, language=conv.language)
+        return self._run(session, contact, conv, inbound, restart=not conv.state)
+
+    def _run(
+        self, session: Session, contact: Contact, conv: Conversation, inbound: Inbound, restart: bool
+    ) -> Turn:
+        dialog = self.dialogs[conv.flow] if conv.flow in self.dialogs else self.dialogs[self.flow]
+        language = self.languages.choose(conv, inbound, None)
+        ctx = Context(language=language, channel=inbound.channel, source=conv.source)
+        if restart:
+            step = dialog.begin({}, ctx)
+        else:
+            given = Given(text=inbound.text, kind=inbound.kind, choice=inbound.choice)
+            step = dialog.advance(conv.state, conv.record or {}, given, ctx)
+        if step.language:
+            language = self.languages.choose(conv, inbound, step.language)
+        if "restart" in step.actions:
+            step = dialog.begin({}, Context(language, inbound.channel, conv.source))
+        conv.language = language
+        conv.state = step.state
+        conv.record = step.record
+        conv.expecting = self.renderer.expecting(step.expecting, language)
+        if step.outcome is not None:
+            conv.outcome = step.outcome
+
+        replies = [self.renderer.reply(r, language) for r in step.replies]
+        written = self._queue(session, contact, conv, replies, language)
+
+        for action in step.actions:
+            if action == "stop":
+                self._stop(contact, conv)
+            hook = self.hooks.get(action)
+            if hook is not None:
+                hook(session, conv, inbound, step)
+        return Turn(
+            conversation_id=conv.id,
+            replies=written,
+            expecting=conv.expecting,
+            language=language,
+            status=conv.status,
+            actions=step.actions,
+        )
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _new_conversation(self, session: Session, contact: Contact, inbound: Inbound) -> Conversation:
+        conv = Conversation(
+            contact_id=contact.id,
+            channel=inbound.channel,
+            flow=self.flow,
+            state="",
+            record={},
+            source=inbound.source[:64] if inbound.source else None,
+            status="bot",
+            version=0,
+        )
+        session.add(conv)
+        session.flush()
+        return conv
+
+    def _store_inbound(self, session: Session, conv: Conversation, inbound: Inbound) -> None:
+        session.add(
+            Message(
+                conversation_id=conv.id,
+                channel=inbound.channel,
+                direction="in",
+                author="person",
+                kind=inbound.kind,
+                body=inbound.text,
+                provider_id=inbound.provider_id,
+                turn=conv.version,
+                status="received",
+            )
+        )
+        # Flush now: a duplicate provider id from a racing process fails here, inside the
+        # transaction, before anything else of this turn is written.
+        session.flush()
+
+    def _queue(
+        self,
+        session: Session,
+        contact: Contact,
+        conv: Conversation,
+        replies: list[Rendered],
+        language: str,
+        author: str = "bot",
+    ) -> list[Reply]:
+        written: list[Reply] = []
+        if contact.status != "active":
+            return written
+        for rendered in replies:
+            msg = Message(
+                conversation_id=conv.id,
+                channel=conv.channel,
+                direction="out",
+                author=author,
+                kind=rendered.kind,
+                body=rendered.text,
+                turn=conv.version,
+                status="queued",
+            )
+            session.add(msg)
+            session.flush()
+            session.add(
+                Outbox(
+                    message_id=msg.id,
+                    conversation_id=conv.id,
+                    contact_id=contact.id,
+                    channel=conv.channel,
+                    options=[{"label": label, "value": value} for label, value in rendered.options],
+                    language=language,
+                    status="pending",
+                    next_attempt_at=utcnow(),
+                )
+            )
+            written.append(Reply(msg.id, rendered.text, rendered.options))
+        return written
+
+    queue = _queue
+
+    @staticmethod
+    def _stop(contact: Contact, conv: Conversation) -> None:
+        contact.status = "stopped"
+        conv.status = "stopped"

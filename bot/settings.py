@@ -1,0 +1,201 @@
+"""The deployment's settings: the one module that reads the environment.
+
+Precedence: the process environment, then a ``.env`` file in the working directory, then the
+defaults below. In development, missing secrets are generated once and kept in the data
+directory; ``INTAKE_ENV=production`` refuses to start on any such unsafe default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+__all__ = ["Settings", "SettingsError", "load"]
+
+NETWORK_FILESYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs", "glusterfs", "ceph"}
+)
+
+
+class SettingsError(Exception):
+    """The configuration is unusable or unsafe; the message says which variable to fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of DESIGN.md §3, plus a few tuning knobs with safe defaults."""
+
+    database_url: str = "sqlite:///./intake.db"
+    public_url: str | None = None
+    secret_key: str = ""
+    encryption_keys: tuple[str, ...] = ()
+    env: str = "development"
+    telegram_bot_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from_number: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_api_base_url: str = "https://api.twilio.com"
+    timezone: str = "Europe/Lisbon"
+    data_dir: Path = Path(".intake")
+    inline_worker: bool = True
+    outbox_poll_seconds: float = 1.0
+    default_flow: str = ""
+    generated: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)
+
+    @property
+    def twilio_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse ``KEY=value`` lines; quotes around the value are dropped, comments ignored."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        key = key.removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key] = value
+    return values
+
+
+def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
+    """Build the settings from the environment, ``.env`` and defaults, and check them."""
+    env = dict(read_dotenv(dotenv)) if dotenv is not None else {}
+    env.update(os.environ if environ is None else environ)
+
+    def get(name: str, default: str | None = None) -> str | None:
+        value = env.get(name)
+        return value if value not in (None, "") else default
+
+    mode = (get("INTAKE_ENV", "development") or "development").lower()
+    if mode not in ("development", "production"):
+        raise SettingsError(f"INTAKE_ENV must be development or production, not {mode!r}")
+    data_dir = Path(get("INTAKE_DATA_DIR", ".intake") or ".intake")
+    generated: set[str] = set()
+
+    secret_key = get("INTAKE_SECRET_KEY")
+    if secret_key is None:
+        secret_key = _kept_secret(data_dir / "secret_key", lambda: secrets.token_urlsafe(48))
+        generated.add("INTAKE_SECRET_KEY")
+    keys_raw = get("INTAKE_ENCRYPTION_KEYS")
+    if keys_raw is None:
+        keys_raw = _kept_secret(data_dir / "encryption_key", lambda: Fernet.generate_key().decode())
+        generated.add("INTAKE_ENCRYPTION_KEYS")
+    keys = tuple(k.strip() for k in keys_raw.split(",") if k.strip())
+    for key in keys:
+        try:
+            Fernet(key)
+        except (ValueError, TypeError) as exc:
+            raise SettingsError("INTAKE_ENCRYPTION_KEYS holds a key that is not a Fernet key") from exc
+
+    settings = Settings(
+        database_url=get("DATABASE_URL", "sqlite:///./intake.db") or "",
+        public_url=(get("INTAKE_PUBLIC_URL") or "").rstrip("/") or None,
+        secret_key=secret_key,
+        encryption_keys=keys,
+        env=mode,
+        telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
+        telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+        telegram_api_base_url=get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot") or "",
+        twilio_account_sid=get("TWILIO_ACCOUNT_SID"),
+        twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
+        twilio_from_number=get("TWILIO_FROM_NUMBER"),
+        twilio_messaging_service_sid=get("TWILIO_MESSAGING_SERVICE_SID"),
+        twilio_whatsapp_from=get("TWILIO_WHATSAPP_FROM"),
+        twilio_api_base_url=(get("TWILIO_API_BASE_URL", "https://api.twilio.com") or "").rstrip("/"),
+        timezone=get("INTAKE_TIMEZONE", "Europe/Lisbon") or "Europe/Lisbon",
+        data_dir=data_dir,
+        inline_worker=get("INTAKE_INLINE_WORKER", "1") not in ("0", "false", "no"),
+        outbox_poll_seconds=float(get("INTAKE_OUTBOX_POLL_SECONDS", "1.0") or 1.0),
+        default_flow=get("INTAKE_FLOW", "") or "",
+        generated=frozenset(generated),
+    )
+    if settings.production:
+        _refuse_unsafe(settings)
+    return settings
+
+
+def _kept_secret(path: Path, make: object) -> str:
+    """Read a generated development secret, creating it (mode 0600) on first use."""
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    assert callable(make)
+    value = str(make())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # O_EXCL: two processes starting together must not write two different keys.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(value)
+    return value
+
+
+def _refuse_unsafe(settings: Settings) -> None:
+    problems = [f"{name} must be set in production (it was generated)" for name in sorted(settings.generated)]
+    if settings.is_sqlite and sqlite_on_network_fs(settings.database_url):
+        problems.append("DATABASE_URL points SQLite at a network filesystem; WAL needs a local disk")
+    if settings.telegram_enabled and not settings.telegram_webhook_secret:
+        problems.append("TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_BOT_TOKEN is")
+    if settings.twilio_enabled and not settings.public_url:
+        problems.append("INTAKE_PUBLIC_URL must be set with Twilio: signatures are computed over it")
+    if problems:
+        raise SettingsError("refusing to start in production: " + "; ".join(problems))
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for an in-memory database."""
+    rest = url.split("://", 1)[1] if "://" in url else ""
+    path = rest[1:] if rest.startswith("/") else rest
+    path = path.split("?", 1)[0]
+    return Path(path) if path and path != ":memory:" else None
+
+
+def sqlite_on_network_fs(url: str, mounts: Path = Path("/proc/mounts")) -> bool:
+    """True when the SQLite file lies on a network filesystem (by the longest mount prefix)."""
+    path = sqlite_path(url)
+    if path is None:
+        return False
+    target = str(path.resolve())
+    best, fstype = "", ""
+    try:
+        lines = mounts.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return False
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1]
+        if (target == point or target.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
+            best, fstype = point, parts[2]
+    return fstype in NETWORK_FILESYSTEMS
