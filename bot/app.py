@@ -14,6 +14,7 @@ from bot.render import Renderer
 from bot.settings import Settings
 from channels.base import Channel
 from channels.webchat import WebChatChannel
+from handoff.service import Handoff
 
 __all__ = ["App", "build"]
 
@@ -26,6 +27,7 @@ class App:
     db: Database
     pipeline: Pipeline
     sender: Sender
+    handoff: Handoff
     channels: dict[str, Channel] = field(default_factory=dict)
 
 
@@ -46,4 +48,8 @@ def build(settings: Settings, channels: Mapping[str, Channel] | None = None) -> 
         flow=settings.default_flow or None,
         on_commit=sender.wake,
     )
-    return App(settings=settings, db=db, pipeline=pipeline, sender=sender, channels=registry)
+    handoff = Handoff()
+    pipeline.hooks.update(handoff.hooks())  # type: ignore[arg-type]
+    return App(
+        settings=settings, db=db, pipeline=pipeline, sender=sender, handoff=handoff, channels=registry
+    )

@@ -19,7 +19,7 @@ class LanguagePolicy:
         phone = inbound.address if inbound.channel in ("sms", "whatsapp") else None
         hint = inbound.locale_hint if inbound.channel == "telegram" else None
         resolution = locales.resolve(
-            explicit=explicit,
+            explicit=explicit or inbound.meta.get("language"),
             text=inbound.text if inbound.kind == "text" else "",
             current=conversation.language,
             telegram_code=hint,

@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both set themselves up.
+PY ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench lint check setup clean
+
+$(STAMP): pyproject.toml
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/intake db upgrade
+	$(BIN)/intake serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot dialogs channels handoff locales tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .intake intake.db intake.db-wal intake.db-shm

@@ -1,0 +1,80 @@
+"""``intake chat``: a terminal conversation through the real pipeline and outbox.
+
+The conversation is stored like any other (channel ``console``), so quitting and starting
+again with the same ``--user`` picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from sqlalchemy import select
+
+from bot import migrate, store
+from bot.app import build
+from bot.models import Conversation, Message
+from bot.settings import Settings
+from channels.base import Inbound
+from channels.console import ConsoleChannel
+
+__all__ = ["run_chat"]
+
+
+def _write(text: str) -> None:
+    print("bot> " + text.replace("\n", "\n     "), flush=True)
+
+
+def run_chat(settings: Settings, style: str = "webchat", language: str | None = None, user: str = "local") -> int:
+    console = ConsoleChannel(_write, style=style, segments=_segment_counter())
+    app = build(settings, channels={"console": console})
+    migrate.upgrade(app.db.engine)
+    loop = asyncio.new_event_loop()
+
+    def deliver() -> None:
+        while loop.run_until_complete(app.sender.drain_once()):
+            pass
+
+    with app.db.sessions() as s:
+        contact = store.find_contact(s, "console", user)
+        last = None
+        if contact is not None:
+            last = s.scalars(
+                select(Message.body)
+                .join(Conversation, Conversation.id == Message.conversation_id)
+                .where(Conversation.contact_id == contact.id, Message.direction == "out")
+                .order_by(Message.id.desc())
+                .limit(1)
+            ).first()
+    meta = {"language": language} if language else {}
+    print("Type a message and press Enter; Ctrl-D to quit.", flush=True)
+    if contact is None:
+        app.pipeline.handle(Inbound(channel="console", address=user, kind="start", meta=meta))
+    elif last:
+        # Resuming after a restart: remind the person where we were.
+        print("(continuing your conversation)", flush=True)
+        _write(last)
+    deliver()
+    try:
+        while True:
+            try:
+                line = input("you> ")
+            except EOFError:
+                break
+            app.pipeline.handle(Inbound(channel="console", address=user, text=line, meta=meta))
+            deliver()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        loop.close()
+        app.db.dispose()
+    print(flush=True)
+    return 0
+
+
+def _segment_counter():  # type: ignore[no-untyped-def]
+    try:
+        from channels.segments import count_segments
+    except ImportError:  # the SMS segment counter lands with the Twilio channel
+        return None
+    return count_segments

@@ -1,0 +1,105 @@
+"""The ``intake`` command: serve, worker, chat, db, flows, locales, caseworker, token."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Callable, Sequence
+
+from bot import settings as settings_module
+from bot.settings import Settings, SettingsError
+
+__all__ = ["main"]
+
+log = logging.getLogger("intake")
+
+
+def _settings() -> Settings:
+    try:
+        return settings_module.load()
+    except SettingsError as exc:
+        print(f"intake: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.app import build
+    from bot.web import create_app
+
+    app = build(_settings())
+    uvicorn.run(create_app(app), host=args.host, port=args.port, log_level="info", access_log=False)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from bot.app import build
+
+    app = build(_settings())
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        log.info("worker started")
+        await app.sender.run(stop)
+
+    asyncio.run(run())
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from bot import migrate
+    from bot.db import Database
+
+    settings = _settings()
+    db = Database(settings.database_url, settings.encryption_keys)
+    migrate.upgrade(db.engine)
+    print("database is up to date")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.chat import run_chat
+
+    return run_chat(_settings(), style=args.channel, language=args.lang, user=args.user)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="intake", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="web app: webhooks, web chat, console, API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="outbox sender and timers")
+    worker.set_defaults(func=cmd_worker)
+
+    chat = sub.add_parser("chat", help="talk to the bot in the terminal")
+    chat.add_argument("--channel", choices=("sms", "telegram", "webchat"), default="webchat")
+    chat.add_argument("--lang", default=None, help="a locale code such as pt_BR")
+    chat.add_argument("--user", default="local", help="who you are; the same name resumes")
+    chat.set_defaults(func=cmd_chat)
+
+    db = sub.add_parser("db", help="database")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="migrate to the latest schema").set_defaults(func=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    return func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,143 @@
+"""The web chat JSON API of DESIGN.md §3: sessions, messages, and later replies."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot import store
+from bot.app import App
+from bot.http import error, read_json
+from bot.models import Contact, Conversation, Message, Outbox
+from bot.pipeline import Turn
+from channels.base import Inbound
+
+__all__ = ["routes"]
+
+MAX_TEXT = 2000  # characters; longer messages are refused with a clear 413
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _payload(turn: Turn) -> dict[str, Any]:
+    return {
+        "replies": [
+            {"id": r.id, "text": r.text, "options": [{"label": lab, "value": val} for lab, val in r.options]}
+            for r in turn.replies
+        ],
+        "expecting": turn.expecting,
+        "language": turn.language,
+    }
+
+
+def routes(app: App) -> list[Route]:
+    pipeline, db = app.pipeline, app.db
+
+    async def create(request: Request) -> JSONResponse:
+        body = await read_json(request, allow_empty=True)
+        if isinstance(body, JSONResponse):
+            return body
+        language = body.get("language")
+        if language is not None and not isinstance(language, str):
+            return error(422, "language must be a locale code such as pt_BR")
+        session_id, token = secrets.token_urlsafe(16), secrets.token_urlsafe(32)
+
+        def start() -> Turn:
+            with db.transaction() as s:
+                contact = store.lock_contact(s, "webchat", session_id)
+                contact.secret_hash = _token_hash(token)
+            meta = {"language": language} if language else {}
+            return pipeline.handle(Inbound(channel="webchat", address=session_id, kind="start", meta=meta))
+
+        turn = await run_in_threadpool(start)
+        return JSONResponse({"session_id": session_id, "token": token, **_payload(turn)}, status_code=201)
+
+    def _authorised(request: Request, session_id: str) -> Contact | None:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return None
+        with db.sessions() as s:
+            contact = store.find_contact(s, "webchat", session_id)
+        if contact is None or contact.secret_hash is None:
+            return None
+        if not hmac.compare_digest(contact.secret_hash, _token_hash(token.strip())):
+            return None
+        return contact
+
+    async def post_message(request: Request) -> JSONResponse:
+        session_id = request.path_params["session_id"]
+        contact = await run_in_threadpool(_authorised, request, session_id)
+        if contact is None:
+            return error(401, "missing or wrong session token")
+        body = await read_json(request)
+        if isinstance(body, JSONResponse):
+            return body
+        text, choice = body.get("text", ""), body.get("value")
+        if not isinstance(text, str) or (choice is not None and not isinstance(choice, str)):
+            return error(422, "text must be a string")
+        if len(text) > MAX_TEXT:
+            return error(413, f"a message can be at most {MAX_TEXT} characters")
+        client_id = body.get("client_id")
+        inbound = Inbound(
+            channel="webchat",
+            address=session_id,
+            text=text,
+            kind="choice" if choice else "text",
+            choice=choice,
+            # a retried POST with the same client_id is processed once
+            provider_id=f"{session_id}:{client_id}"[:64] if isinstance(client_id, str) and client_id else None,
+        )
+        turn = await run_in_threadpool(pipeline.handle, inbound)
+        return JSONResponse(_payload(turn))
+
+    async def get_messages(request: Request) -> JSONResponse:
+        session_id = request.path_params["session_id"]
+        contact = await run_in_threadpool(_authorised, request, session_id)
+        if contact is None:
+            return error(401, "missing or wrong session token")
+        try:
+            after = int(request.query_params.get("after", "0"))
+        except ValueError:
+            return error(422, "after must be a message id")
+
+        def later() -> dict[str, Any]:
+            with db.sessions() as s:
+                rows = s.execute(
+                    select(Message, Outbox.options)
+                    .join(Conversation, Conversation.id == Message.conversation_id)
+                    .outerjoin(Outbox, Outbox.message_id == Message.id)
+                    .where(
+                        Conversation.contact_id == contact.id,
+                        Message.direction == "out",
+                        Message.id > after,
+                    )
+                    .order_by(Message.id)
+                    .limit(200)
+                ).all()
+                conv = store.current_conversation(s, contact)
+                return {
+                    "replies": [
+                        {"id": m.id, "text": m.body, "options": list(options or [])} for m, options in rows
+                    ],
+                    "expecting": conv.expecting if conv else None,
+                    "language": conv.language if conv else None,
+                }
+
+        return JSONResponse(await run_in_threadpool(later))
+
+    return [
+        Route("/api/chat/sessions", create, methods=["POST"]),
+        Route("/api/chat/sessions/{session_id}/messages", post_message, methods=["POST"]),
+        Route("/api/chat/sessions/{session_id}/messages", get_messages, methods=["GET"]),
+    ]
