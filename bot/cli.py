@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="migrate to the latest schema").set_defaults(func=cmd_db_upgrade)
+
+    from handoff import cli as handoff_cli
+
+    handoff_cli.register(sub)
     return parser
 
 
