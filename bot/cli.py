@@ -42,12 +42,22 @@ def cmd_worker(args: argparse.Namespace) -> int:
     app = build(_settings())
 
     async def run() -> None:
+        import threading
+
+        from bot import wakeup
+
         stop = asyncio.Event()
+        stopped = threading.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        # Wake at once when the web process commits outbox rows, instead of polling slowly.
+        wakeup.watch(app.db, app.sender.wake, stopped)
         log.info("worker started")
-        await app.sender.run(stop)
+        try:
+            await app.sender.run(stop)
+        finally:
+            stopped.set()
 
     asyncio.run(run())
     return 0

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import metrics, store
+from bot import metrics, store, wakeup
 from bot.db import Database, utcnow
 from bot.models import Contact, Conversation, Message, Outbox
 from bot.render import Rendered, Renderer
@@ -256,6 +256,8 @@ class Pipeline:
                 )
             )
             written.append(Reply(msg.id, rendered.text, rendered.options))
+        if written:
+            wakeup.notify(session)
         return written
 
     queue = _queue
