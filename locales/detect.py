@@ -1,0 +1,251 @@
+"""Guess which supported language a message is written in, and how sure we are.
+
+The script decides first: Gurmukhi, Bengali and Han each belong to one supported language.
+Within Latin, Cyrillic, Arabic and Devanagari, lingua (restricted to the languages it can tell
+apart there) is combined with the small marker lists in markers.py for what it cannot see:
+Nepali, romanised Hindi/Urdu/Punjabi/Nepali, Brazilian vs European Portuguese. Fewer than
+three words of an ambiguous script never yield a confident answer.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from locales import markers as m
+
+MIN_WORDS = 3  # below this only a unique script is trusted
+SHORT_CAP = 0.4  # confidence ceiling for short ambiguous-script text
+ROMANISED_CONFIDENCE = 0.6  # enough to offer the language, never to switch silently
+# Python's \w excludes combining marks, which would cut "मुझे" after its first letter: add the
+# vowel signs of the Indic blocks, Arabic harakat and Latin combining accents.
+_WORD = re.compile(
+    r"(?:[^\W\d_]|[\u0300-\u036f\u064b-\u065f\u0670\u0900-\u0a7f])+(?:['’-](?:[^\W\d_])+)*"
+)
+_NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|@\w+")
+
+# lingua only decides within Latin and Cyrillic. Everything else is settled by script and
+# letters (pa, bn, zh; ar vs ur by Urdu-only letters) or by markers and py3langid (hi vs ne,
+# which lingua cannot tell apart: it has no Nepali). Each preloaded language costs ~35 MB
+# per worker process, so the other six are left out.
+_LINGUA = {
+    "PORTUGUESE": "pt", "ENGLISH": "en", "SPANISH": "es", "FRENCH": "fr", "ROMANIAN": "ro",
+    "BULGARIAN": "bg", "UKRAINIAN": "uk", "RUSSIAN": "ru",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Detection:
+    """locale: best guess; confidence: 0..1; method: how; alternatives: same-family variants
+    (pt -> pt_BR) or sister languages (romanised hi -> ur) worth offering too."""
+
+    locale: str
+    confidence: float
+    method: str
+    alternatives: tuple[str, ...] = ()
+
+
+class _Models:
+    """Process-wide lazy singletons: the lingua detector and py3langid (Nepali vs Hindi)."""
+
+    _lock = threading.Lock()
+    lingua: Any = None
+    langid: Any = None
+
+    @classmethod
+    def get_lingua(cls) -> Any:
+        if cls.lingua is None:
+            with cls._lock:
+                if cls.lingua is None:
+                    from lingua import Language, LanguageDetectorBuilder
+
+                    langs = [getattr(Language, name) for name in _LINGUA]
+                    cls.lingua = (
+                        LanguageDetectorBuilder.from_languages(*langs)
+                        .with_preloaded_language_models()
+                        .build()
+                    )
+        return cls.lingua
+
+    @classmethod
+    def get_langid(cls) -> Any:
+        if cls.langid is None:
+            with cls._lock:
+                if cls.langid is None:
+                    from py3langid import langid
+
+                    ident = langid.LanguageIdentifier.from_modelpath(
+                        langid.MODEL_DIR / langid.MODEL_FILE, norm_probs=True
+                    )
+                    ident.set_languages(["hi", "ne", "mr"])
+                    cls.langid = ident
+        return cls.langid
+
+
+def preload() -> None:
+    """Load the models now (web/worker startup), not on the first person's message."""
+    _Models.get_lingua()
+    _Models.get_langid()
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """Letters per script; digits, punctuation and emoji are ignored."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        code = ord(ch)
+        script = "Other"
+        for first, last, name in m.SCRIPT_RANGES:
+            if first <= code <= last:
+                script = name
+                break
+        counts[script] = counts.get(script, 0) + 1
+    return counts
+
+
+def detect(text: str | None) -> Detection | None:
+    """The most likely supported language of text, or None if there is nothing to go on."""
+    if not text:
+        return None
+    # The first 1,000 characters say as much as a pasted letter would, at bounded cost.
+    cleaned = _NOISE.sub(" ", text[:1000])
+    counts = script_counts(cleaned)
+    if not counts:
+        return None
+    script = max(counts, key=lambda s: counts[s])
+    if script in m.UNIQUE_SCRIPT:
+        if script == "Hani" and ("Kana" in counts or "Hang" in counts):
+            return None  # Japanese or Korean mixed with Han characters
+        return Detection(m.UNIQUE_SCRIPT[script], 0.99, "script")
+    words = [w.lower() for w in _WORD.findall(cleaned)]
+    if script == "Latn":
+        found = _romanised(words) or _latin(cleaned, words)
+    elif script == "Cyrl":
+        found = _cyrillic(cleaned, words)
+    elif script == "Arab":
+        found = _arabic(cleaned)
+    elif script == "Deva":
+        found = _devanagari(cleaned, words)
+    else:
+        return None
+    if found is not None and len(words) < MIN_WORDS and found.confidence > SHORT_CAP:
+        found = Detection(found.locale, SHORT_CAP, found.method, found.alternatives)
+    return found
+
+
+def _lingua(text: str, allowed: tuple[str, ...]) -> tuple[str, float] | None:
+    """lingua's best locale among `allowed`, renormalised to those candidates."""
+    values = _Models.get_lingua().compute_language_confidence_values(text)
+    scores = {_LINGUA[v.language.name]: v.value for v in values if _LINGUA.get(v.language.name)}
+    scores = {k: v for k, v in scores.items() if k in allowed}
+    total = sum(scores.values())
+    if total <= 0:
+        return None
+    best = max(scores, key=lambda k: scores[k])
+    return best, scores[best] / total
+
+
+def _romanised(words: list[str]) -> Detection | None:
+    """Hindi/Urdu/Punjabi/Nepali written in Latin letters (lingua sees it as noise)."""
+    strong = {"hi": 0.0, "ur": 0.0, "pa": 0.0, "ne": 0.0}
+    shared = weak = 0.0
+    for w in words:
+        if w in m.HINDUSTANI:
+            shared += 1
+        elif w in m.HINDI:
+            strong["hi"] += 1
+        elif w in m.URDU:
+            strong["ur"] += 1
+        elif w in m.PUNJABI:
+            strong["pa"] += 1
+        elif w in m.NEPALI:
+            strong["ne"] += 1
+        elif w in m.PLACES:
+            strong[m.PLACES[w]] += 0.5
+        elif w in m.ROMAN_WEAK:
+            weak += 0.5
+    distinctive = shared + sum(v for v in strong.values() if v >= 1)
+    if distinctive < 2 or distinctive + weak < 0.3 * len(words):
+        return None
+    # Punjabi and Nepali have their own words; Hindi vs Urdu only a few greetings.
+    for locale in sorted(("pa", "ne"), key=lambda k: -strong[k]):
+        if strong[locale] >= 1 and strong[locale] >= strong["hi"] + strong["ur"]:
+            return Detection(locale, ROMANISED_CONFIDENCE, "romanised")
+    if strong["ur"] > strong["hi"]:
+        return Detection("ur", ROMANISED_CONFIDENCE, "romanised", ("hi",))
+    return Detection("hi", ROMANISED_CONFIDENCE, "romanised", ("ur",))
+
+
+def _latin(text: str, words: list[str]) -> Detection | None:
+    best = _lingua(text, ("pt", "en", "es", "fr", "ro"))
+    if best is None:
+        return None
+    locale, confidence = best
+    if locale == "pt":
+        return _portuguese(text, words, confidence)
+    return Detection(locale, confidence, "lingua")
+
+
+def _portuguese(text: str, words: list[str], confidence: float) -> Detection:
+    """Brazilian vs European markers; plain Portuguese stays "pt" with pt_BR offered."""
+    lowered = f" {' '.join(words)} "
+    br = sum(w in m.BR_WORDS for w in words) + sum(p in lowered for p in m.BR_PHRASES)
+    pt = sum(w in m.PT_WORDS for w in words) + sum(p in lowered for p in m.PT_PHRASES)
+    for before, word in zip(["", *words], words, strict=False):
+        if word in m.POSSESSIVES and before not in m.ARTICLES:
+            br += 1  # "meu visto" (BR) vs "o meu visto" (PT)
+    # Progressive aspect: "estou precisando" (BR) vs "estou a precisar" (PT, counted above).
+    br += len(re.findall(r"\b(?:estou|estava|está|esta|tô|to|tá|ta|tava)\s+\w+ndo\b", lowered))
+    if abs(br - pt) >= 2:
+        return Detection("pt_BR" if br > pt else "pt", confidence, "lingua+markers")
+    if br != pt:  # a single marker: lean that way, but keep the other variant on offer
+        lean, other = ("pt_BR", "pt") if br > pt else ("pt", "pt_BR")
+        return Detection(lean, min(confidence, 0.75), "lingua+markers", (other,))
+    return Detection("pt", min(confidence, 0.7), "lingua", ("pt_BR",))
+
+
+def _cyrillic(text: str, words: list[str]) -> Detection | None:
+    letters = set(text)
+    uk, ru = bool(letters & m.UK_LETTERS), bool(letters & m.RU_LETTERS)
+    if uk and not ru:
+        return Detection("uk", 0.95, "script")
+    if ru and not uk:
+        return Detection("ru", 0.95, "script")
+    best = _lingua(text, ("uk", "ru", "bg"))
+    if best is None:
+        return None
+    locale, confidence = best
+    bg_votes = sum(w in m.BG_WORDS for w in words) + 2 * ("ъ" in letters)
+    ru_votes = sum(w in m.RU_WORDS for w in words)
+    if locale != "bg" and bg_votes >= 2 and bg_votes > ru_votes:
+        return Detection("bg", 0.85, "lingua+markers")
+    return Detection(locale, confidence, "lingua")
+
+
+def _arabic(text: str) -> Detection:
+    urdu = sum(ch in m.UR_STRONG for ch in text)
+    weak = sum(ch in m.UR_WEAK for ch in text)
+    arabic = sum(ch in m.AR_LETTERS for ch in text)
+    if urdu or weak > arabic:
+        return Detection("ur", 0.95 if urdu else 0.8, "script")
+    if arabic:
+        return Detection("ar", 0.9, "script")
+    # Neither: a word or two like "سلام" that both languages write alike.
+    return Detection("ar", 0.5, "script", ("ur",))
+
+
+def _devanagari(text: str, words: list[str]) -> Detection:
+    """lingua has no Nepali: marker words first, py3langid (hi/ne/mr) to break ties."""
+    ne = sum(w in m.NE_WORDS or w.endswith(m.NE_SUFFIXES) for w in words)
+    hi = sum(w in m.HI_WORDS for w in words)
+    if ne != hi:
+        locale = "ne" if ne > hi else "hi"
+        return Detection(locale, min(0.95, 0.7 + 0.1 * abs(ne - hi)), "markers")
+    label, prob = _Models.get_langid().classify(text)
+    locale = "ne" if label == "ne" else "hi"
+    return Detection(
+        locale, min(0.7, float(prob)), "py3langid", ("ne" if locale == "hi" else "hi",)
+    )
