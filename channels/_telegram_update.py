@@ -1,0 +1,111 @@
+"""Reading Telegram updates: one ``telegram.Update`` -> one neutral ``Inbound`` (or none).
+
+Also the callback-data codec, shared with the sender: a button carries ``o:<value>`` in its 64
+bytes, or ``i:<n>`` when the value is too long.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import telegram
+from telegram import InlineKeyboardMarkup, Update
+
+from channels.base import Inbound, Option
+
+__all__ = ["CALLBACK_LIMIT", "decode_callback", "encode_callback", "to_inbound"]
+
+CALLBACK_LIMIT = 64  # bytes of UTF-8, not characters
+_MEDIA = ("sticker", "photo", "voice", "video", "video_note", "document", "audio", "animation")
+# Deep-link payloads are [A-Za-z0-9_-]{1,64}; anyone can type "/start <anything>", so keep only those.
+_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def encode_callback(option: Option, index: int) -> str:
+    """``o:<value>``, or ``i:<n>`` (1-based) when the value would not fit in 64 bytes."""
+    data = f"o:{option.value}"
+    return data if len(data.encode()) <= CALLBACK_LIMIT else f"i:{index + 1}"
+
+
+def decode_callback(data: str) -> tuple[str | None, str | None]:
+    """(value, menu number) from callback data; foreign data comes back as the value."""
+    if data.startswith("o:"):
+        return data[2:], None
+    if data.startswith("i:") and data[2:].isdigit():
+        return None, data[2:]
+    return data, None
+
+
+def to_inbound(channel: str, update: Update, update_type: str, raw: Any = None) -> Inbound | None:
+    """The inbound message of ``update``; ``raw`` is its JSON body, for types newer than PTB."""
+    chat, user, who = update.effective_chat, update.effective_user, _raw_sender(raw)
+    address = str(chat.id) if chat else str(user.id) if user else who.get("id")
+    if address is None:  # e.g. a poll's results: there is nobody to answer
+        return None
+    base: dict[str, Any] = {
+        "channel": channel,
+        "address": str(address),
+        "provider_id": str(update.update_id),
+        "locale_hint": user.language_code if user else who.get("language_code"),
+    }
+    if update.callback_query:
+        query = update.callback_query
+        value, number = decode_callback(query.data or "")
+        meta = {"callback_query_id": query.id}
+        if query.message:
+            meta["message_id"] = str(query.message.message_id)
+        label = _button_label(query)
+        if label:
+            meta["label"] = label
+        if number:  # an index-form button: the same answer as typing its menu number
+            return Inbound(**base, kind="text", text=number, meta={**meta, "option_index": number})
+        return Inbound(**base, kind="choice", choice=value, text=label or value or "", meta=meta)
+    if update.edited_message:
+        msg = update.edited_message
+        return Inbound(**base, kind="edit", text=msg.text or msg.caption or "",
+                       received_at=msg.edit_date or msg.date,
+                       meta={"message_id": str(msg.message_id)})
+    if update.message:
+        return _from_message(update.message, base)
+    meta = {"update": update_type}
+    member = update.my_chat_member
+    if member:  # "kicked" is how a private chat says the person blocked the bot
+        meta["status"] = member.new_chat_member.status
+        meta["event"] = "blocked" if meta["status"] == "kicked" else "unblocked"
+    return Inbound(**base, kind="unsupported", meta=meta)
+
+def _from_message(msg: telegram.Message, base: dict[str, Any]) -> Inbound:
+    base = {**base, "received_at": msg.date}
+    meta = {"message_id": str(msg.message_id)}
+    if msg.text is not None:
+        command, _, payload = msg.text.partition(" ")
+        if command.split("@")[0] == "/start":
+            source = payload.strip() if _PAYLOAD.match(payload.strip()) else None
+            return Inbound(**base, text="/start", source=source, meta=meta)
+        return Inbound(**base, text=msg.text, meta=meta)
+    if msg.location:
+        loc = {"lat": str(msg.location.latitude), "lon": str(msg.location.longitude)}
+        return Inbound(**base, kind="location", meta={**meta, **loc})
+    if msg.contact:
+        contact = {"phone_number": msg.contact.phone_number,
+                   "user_id": str(msg.contact.user_id or "")}
+        return Inbound(**base, kind="contact", text=msg.contact.phone_number,
+                       meta={**meta, **contact})
+    media = next((m for m in _MEDIA if getattr(msg, m)), None)
+    if media:
+        return Inbound(**base, kind="media", text=msg.caption or "", meta={**meta, "media": media})
+    return Inbound(**base, kind="unsupported", meta={**meta, "update": "message"})
+
+
+def _button_label(query: telegram.CallbackQuery) -> str | None:
+    # The pressed button's text, from the keyboard the update carries back: what the person saw.
+    markup = getattr(query.message, "reply_markup", None)
+    rows = markup.inline_keyboard if isinstance(markup, InlineKeyboardMarkup) else ()
+    return next((b.text for row in rows for b in row if b.callback_data == query.data), None)
+
+
+def _raw_sender(raw: Any) -> dict[str, Any]:
+    # An update type newer than PTB lands in api_kwargs; its chat or sender is still in the JSON.
+    who = (raw.get("chat") or raw.get("from") or raw.get("user")) if isinstance(raw, dict) else None
+    return who if isinstance(who, dict) else {}

@@ -1,0 +1,259 @@
+"""The Telegram channel: Bot API updates in, messages with inline keyboards out (python-telegram-bot).
+
+Webhook and long polling both end in ``parse_update``; ``send`` renders options as an inline
+keyboard, splits long texts, paces each chat and translates PTB's errors into ``channels.base``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import warnings
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import timedelta
+from typing import Any, ClassVar
+
+import telegram
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import error as tg_error
+from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
+
+from channels._telegram_update import decode_callback, encode_callback, to_inbound
+from channels._text import split_text
+from channels.base import (
+    BadRequest,
+    Capabilities,
+    Forbidden,
+    Inbound,
+    Option,
+    Outbound,
+    PermanentError,
+    RateLimited,
+    Sent,
+    TemporaryError,
+    Unreachable,
+)
+
+__all__ = ["TelegramChannel", "decode_callback", "encode_callback"]
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_READ = ("message", "edited_message", "callback_query")  # the update types whose content we use
+DEFAULT_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+
+
+def _file_url(base_url: str) -> str:
+    # ".../bot" -> ".../file/bot" (also with "{token}"), as Telegram and local servers lay it out.
+    head, sep, tail = base_url.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if sep else base_url
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    got = headers.get(name)
+    if got is None:  # a plain dict is case-sensitive; Starlette's Headers is not
+        got = next((v for k, v in headers.items() if k.lower() == name.lower()), None)
+    return got
+
+
+class TelegramChannel:
+    """A Telegram bot: one ``telegram.Bot`` and one HTTP pool for the whole process."""
+
+    name: ClassVar[str] = "telegram"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        buttons=True, max_length=4096, can_delete=True
+    )
+
+    def __init__(
+        self,
+        token: str,
+        webhook_secret: str | None = None,
+        api_base_url: str = "https://api.telegram.org/bot",
+        *,
+        base_file_url: str | None = None,
+        pace_seconds: float = 1.0,
+        timeout: float = 10.0,
+    ) -> None:
+        self.webhook_secret = webhook_secret
+        self.pace_seconds = pace_seconds
+        request = HTTPXRequest(connection_pool_size=64, read_timeout=timeout)
+        # getUpdates holds its connection for the whole long poll, so it gets its own small pool.
+        polling = HTTPXRequest(connection_pool_size=1, read_timeout=timeout)
+        self.bot = telegram.Bot(
+            token,
+            base_url=api_base_url,
+            base_file_url=base_file_url or _file_url(api_base_url),
+            request=request,
+            get_updates_request=polling,
+        )
+        self._next_slot: dict[str, float] = {}
+
+    async def start(self) -> None:
+        """Open the HTTP pools and check the token (``getMe``)."""
+        await self._call(self.bot.initialize())
+
+    async def close(self) -> None:
+        await self.bot.shutdown()
+
+    # -- receiving -------------------------------------------------------------------------
+
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[Inbound]:
+        """Verify the secret header and parse a webhook body; Forbidden or BadRequest otherwise."""
+        got = _header(headers, SECRET_HEADER)
+        if not self.webhook_secret or got is None or not hmac.compare_digest(
+            got.encode(), self.webhook_secret.encode()
+        ):
+            raise Forbidden("missing or wrong Telegram secret token")
+        try:
+            data = json.loads(body)
+        except ValueError as exc:
+            raise BadRequest("body is not JSON") from exc
+        return self.parse_update(data)
+
+    def parse_update(self, data: Any) -> list[Inbound]:
+        """Turn one Update (as a dict) into inbound messages: none when nobody can be answered."""
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            raise BadRequest("not a Telegram update")
+        kind = next((k for k in data if k != "update_id"), "")
+        try:
+            update = Update.de_json(data, self.bot)
+        except Exception as exc:  # a field with the wrong shape, or one PTB now requires
+            if kind in _READ:
+                raise BadRequest(f"malformed update: {exc}") from exc
+            update = Update(data["update_id"])  # a type we only acknowledge: the raw JSON will do
+        found = to_inbound(self.name, update, kind, data.get(kind))
+        return [found] if found else []
+
+    # -- sending ---------------------------------------------------------------------------
+
+    async def send(self, message: Outbound) -> Sent:
+        """Deliver one message: options as buttons on the last part, answering a pending tap first."""
+        if message.meta.get("callback_query_id"):
+            await self.answer_callback(message.meta["callback_query_id"])
+        parts = split_text(message.text, self.capabilities.max_length) or [""]
+        markup = self.keyboard(message.options) if message.options else None
+        ids: list[str] = []
+        for i, part in enumerate(parts):
+            await self._pace(message.address)
+            last = i == len(parts) - 1
+            sent = await self._call(self.bot.send_message(
+                message.address, part, reply_markup=markup if last else None))
+            ids.append(str(sent.message_id))
+        return Sent(provider_ids=tuple(ids), segments=len(parts))
+
+    @staticmethod
+    def keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup:
+        """One button per row, or two when every label is short (yes/no fits a phone)."""
+        buttons = [InlineKeyboardButton(o.label, callback_data=encode_callback(o, i))
+                   for i, o in enumerate(options)]
+        width = 2 if all(len(o.label) <= 14 for o in options) else 1
+        return InlineKeyboardMarkup([buttons[i:i + width] for i in range(0, len(buttons), width)])
+
+    async def answer_callback(self, query_id: str) -> None:
+        """Stop the spinner on a pressed button; a stale query (over ~15 min old) is ignored."""
+        with contextlib.suppress(PermanentError):
+            await self._call(self.bot.answer_callback_query(query_id))
+
+    async def clear_keyboard(self, chat_id: str, message_id: str) -> None:
+        """Remove the buttons of an answered question, so an old answer can't be pressed twice."""
+        await self._call(self.bot.edit_message_reply_markup(chat_id, int(message_id)))
+
+    async def delete_messages(self, chat_id: str, message_ids: Sequence[str]) -> None:
+        """Delete what the bot sent (quick exit); Telegram takes at most 100 ids a call."""
+        ids = [int(m) for m in message_ids]
+        for i in range(0, len(ids), 100):
+            await self._call(self.bot.delete_messages(chat_id, ids[i:i + 100]))
+
+    async def _pace(self, chat_id: str) -> None:
+        # About one message a second per chat (Bot FAQ); PTB's AIORateLimiter has no such limit.
+        # Reserving the slot before sleeping keeps concurrent sends to one chat in line.
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        slot = max(now, self._next_slot.get(chat_id, now))
+        self._next_slot[chat_id] = slot + self.pace_seconds
+        if len(self._next_slot) > 10_000:  # forget chats that went quiet
+            self._next_slot = {k: v for k, v in self._next_slot.items() if v > now}
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    # -- webhook and long polling ------------------------------------------------------------
+
+    async def set_webhook(self, url: str, allowed_updates: Sequence[str] = DEFAULT_UPDATES) -> None:
+        if not self.webhook_secret:
+            raise PermanentError("a webhook needs TELEGRAM_WEBHOOK_SECRET")
+        await self._call(self.bot.set_webhook(
+            url, secret_token=self.webhook_secret, allowed_updates=list(allowed_updates)))
+
+    async def delete_webhook(self) -> None:
+        await self._call(self.bot.delete_webhook())
+
+    async def get_updates(
+        self, offset: int | None = None, timeout: int = 30,
+        allowed_updates: Sequence[str] = DEFAULT_UPDATES,
+    ) -> tuple[list[Inbound], int | None]:
+        """One long poll: the inbound messages and the offset that confirms them next time."""
+        updates = await self._call(self.bot.get_updates(
+            offset=offset, timeout=timeout, allowed_updates=list(allowed_updates)))
+        found: list[Inbound] = []
+        for update in updates:
+            raw = update.to_dict()
+            kind = next((k for k in raw if k != "update_id"), "")
+            inbound = to_inbound(self.name, update, kind, raw.get(kind))
+            if inbound:
+                found.append(inbound)
+        next_offset = updates[-1].update_id + 1 if updates else offset
+        return found, next_offset
+
+    async def poll(self, handle: Callable[[list[Inbound]], Awaitable[None]], *, timeout: int = 30,
+                   stop: asyncio.Event | None = None) -> None:
+        """Long polling until ``stop`` is set (or the task is cancelled).
+
+        A batch is confirmed (the offset moves on) only after ``handle`` returned, so a crash
+        loses nothing: Telegram serves the batch again and ``provider_id`` drops the repeats.
+        """
+        await self.delete_webhook()  # getUpdates is refused while a webhook is set
+        offset: int | None = None
+        delay = 1.0
+        while not (stop and stop.is_set()):
+            try:
+                found, next_offset = await self.get_updates(offset, timeout)
+            except RateLimited as exc:
+                await asyncio.sleep(exc.retry_after)
+                continue
+            except (TemporaryError, PermanentError) as exc:  # e.g. a second poller: 409 Conflict
+                log.warning("Telegram polling failed, retrying in %.0f s: %s", delay, exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
+                continue
+            delay = 1.0
+            if found:
+                await handle(found)
+            offset = next_offset
+
+    async def _call(self, request: Any) -> Any:
+        """Await one Bot API call, translating PTB's errors at the seam."""
+        try:
+            return await request
+        except tg_error.RetryAfter as exc:
+            raise RateLimited(str(exc), retry_after=_seconds(exc)) from exc
+        except tg_error.Forbidden as exc:  # blocked, deactivated, never started the bot
+            raise Unreachable(str(exc)) from exc
+        except tg_error.BadRequest as exc:  # before NetworkError: it is a subclass of it
+            if "chat not found" in str(exc).lower():
+                raise Unreachable(str(exc)) from exc
+            raise PermanentError(str(exc)) from exc
+        except tg_error.NetworkError as exc:  # includes TimedOut and 5xx answers
+            raise TemporaryError(str(exc)) from exc
+        except tg_error.TelegramError as exc:  # InvalidToken, Conflict, ChatMigrated ...
+            raise PermanentError(str(exc)) from exc
+
+
+def _seconds(exc: tg_error.RetryAfter) -> float:
+    # PTB 22 returns an int with a deprecation warning, or a timedelta under PTB_TIMEDELTA=1.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
