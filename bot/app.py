@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import locales
 from bot.db import Database
 from bot.language import LanguagePolicy
-from bot.pipeline import Pipeline
 from bot.outbox import Sender
+from bot.pipeline import Pipeline
 from bot.render import Renderer
 from bot.settings import Settings
 from channels.base import Channel
@@ -31,15 +31,45 @@ class App:
     channels: dict[str, Channel] = field(default_factory=dict)
 
 
+def provider_channels(settings: Settings) -> dict[str, Channel]:
+    """The channels the settings enable, by name; the web chat is always there."""
+    registry: dict[str, Channel] = {"webchat": WebChatChannel()}
+    if settings.telegram_enabled:
+        from channels.telegram import TelegramChannel
+
+        registry["telegram"] = TelegramChannel(
+            settings.telegram_bot_token or "",
+            webhook_secret=settings.telegram_webhook_secret,
+            api_base_url=settings.telegram_api_base_url,
+        )
+    if settings.twilio_enabled:
+        from channels.twilio import SmsChannel, WhatsAppChannel
+
+        common = {
+            "public_url": settings.public_url,
+            "from_number": settings.twilio_from_number,
+            "messaging_service_sid": settings.twilio_messaging_service_sid,
+            "whatsapp_from": settings.twilio_whatsapp_from,
+            "api_base_url": settings.twilio_api_base_url,
+            "status_callback_url": (
+                settings.public_url + "/webhooks/twilio/status" if settings.public_url else None
+            ),
+        }
+        sid, token = settings.twilio_account_sid or "", settings.twilio_auth_token or ""
+        if settings.twilio_from_number or settings.twilio_messaging_service_sid:
+            registry["sms"] = SmsChannel(sid, token, **common)  # type: ignore[arg-type]
+        if settings.twilio_whatsapp_from:
+            registry["whatsapp"] = WhatsAppChannel(sid, token, **common)  # type: ignore[arg-type]
+    return registry
+
+
 def build(settings: Settings, channels: Mapping[str, Channel] | None = None) -> App:
     """Wire the application; ``channels`` replaces the ones the settings would enable."""
     db = Database(settings.database_url, settings.encryption_keys)
     renderer = Renderer(
         locales.translator, country_name=locales.country_name, number=locales.format_number
     )
-    registry: dict[str, Channel] = (
-        dict(channels) if channels is not None else {"webchat": WebChatChannel()}
-    )
+    registry = dict(channels) if channels is not None else provider_channels(settings)
     sender = Sender(db, registry, poll=settings.outbox_poll_seconds)
     pipeline = Pipeline(
         db,
@@ -48,7 +78,7 @@ def build(settings: Settings, channels: Mapping[str, Channel] | None = None) -> 
         flow=settings.default_flow or None,
         on_commit=sender.wake,
     )
-    handoff = Handoff()
+    handoff = Handoff(db, pipeline, settings)
     pipeline.hooks.update(handoff.hooks())  # type: ignore[arg-type]
     return App(
         settings=settings, db=db, pipeline=pipeline, sender=sender, handoff=handoff, channels=registry

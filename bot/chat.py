@@ -7,7 +7,6 @@ again with the same ``--user`` picks up where it stopped.
 from __future__ import annotations
 
 import asyncio
-import sys
 
 from sqlalchemy import select
 

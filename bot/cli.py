@@ -53,11 +53,15 @@ def cmd_worker(args: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
         # Wake at once when the web process commits outbox rows, instead of polling slowly.
         wakeup.watch(app.db, app.sender.wake, stopped)
+        from bot.web import close_channels, start_channels
+
+        await start_channels(app)
         log.info("worker started")
         try:
             await app.sender.run(stop)
         finally:
             stopped.set()
+            await close_channels(app)
 
     asyncio.run(run())
     return 0

@@ -210,7 +210,12 @@ class Sender:
                 .where(Outbox.id == job.outbox_id)
                 .values(status="sent", sent_at=utcnow(), lease_until=None, provider_ids=provider_ids)
             )
-            s.execute(update(Message).where(Message.id == job.message_id).values(status="sent"))
+            # The first provider id lets delivery reports find the message.
+            s.execute(
+                update(Message)
+                .where(Message.id == job.message_id)
+                .values(status="sent", provider_id=provider_ids[0][:64] if provider_ids else None)
+            )
         metrics.SENT.labels(job.outbound.channel).inc()
 
     def _retry(self, job: _Job, delay: float, reason: str, detail: str) -> None:

@@ -111,6 +111,15 @@ class Pipeline:
                 self.on_commit()
         return turn
 
+    def block(self, channel: str, address: str) -> None:
+        """The person blocked the bot: stop the conversation and send nothing more."""
+        with self.db.transaction() as session:
+            contact = store.lock_contact(session, channel, address)
+            conv = store.current_conversation(session, contact)
+            contact.status = "stopped"
+            if conv is not None and conv.status == "bot":
+                conv.status = "stopped"
+
     # -- one turn, inside the transaction -------------------------------------------------
 
     def _turn(self, session: Session, inbound: Inbound) -> Turn:

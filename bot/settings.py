@@ -49,6 +49,12 @@ class Settings:
     inline_worker: bool = True
     outbox_poll_seconds: float = 1.0
     default_flow: str = ""
+    # handoff: SLA minutes of office time per priority, idle claims, office hours, team chat
+    sla_minutes: tuple[tuple[str, int], ...] = (("urgent", 30), ("high", 240), ("normal", 480), ("low", 1440))
+    claim_idle_minutes: int = 30
+    office_hours: str = "mon-fri 09:00-18:00"
+    holidays: tuple[str, ...] = ()
+    notify_telegram_chat: str | None = None
     generated: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -136,11 +142,29 @@ def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".
         inline_worker=get("INTAKE_INLINE_WORKER", "1") not in ("0", "false", "no"),
         outbox_poll_seconds=float(get("INTAKE_OUTBOX_POLL_SECONDS", "1.0") or 1.0),
         default_flow=get("INTAKE_FLOW", "") or "",
+        sla_minutes=_sla(get("INTAKE_SLA_MINUTES")),
+        claim_idle_minutes=int(get("INTAKE_CLAIM_IDLE_MINUTES", "30") or 30),
+        office_hours=get("INTAKE_OFFICE_HOURS", "mon-fri 09:00-18:00") or "mon-fri 09:00-18:00",
+        holidays=tuple(d.strip() for d in (get("INTAKE_HOLIDAYS", "") or "").split(",") if d.strip()),
+        notify_telegram_chat=get("INTAKE_NOTIFY_TELEGRAM_CHAT"),
         generated=frozenset(generated),
     )
     if settings.production:
         _refuse_unsafe(settings)
     return settings
+
+
+def _sla(raw: str | None) -> tuple[tuple[str, int], ...]:
+    """``urgent=30,high=240`` -> minutes of office time per priority, over the defaults."""
+    minutes = dict(Settings.sla_minutes)
+    for item in (raw or "").split(","):
+        name, _, value = item.partition("=")
+        if not name.strip():
+            continue
+        if name.strip() not in minutes or not value.strip().isdigit():
+            raise SettingsError(f"INTAKE_SLA_MINUTES: {item.strip()!r} is not priority=minutes")
+        minutes[name.strip()] = int(value)
+    return tuple(minutes.items())
 
 
 def _kept_secret(path: Path, make: object) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.db import cipher, utcnow
 from bot.models import Contact, Conversation, Message
 
-__all__ = ["address_hash", "find_contact", "lock_contact", "current_conversation", "seen"]
+__all__ = ["address_hash", "current_conversation", "find_contact", "lock_contact", "seen"]
 
 
 def address_hash(channel: str, address: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -17,11 +18,30 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot import webchat
+from bot import webchat, webhooks
 from bot.app import App
+from channels.base import Inbound
 from handoff import web as handoff_web
 
-__all__ = ["create_app"]
+__all__ = ["close_channels", "create_app", "start_channels"]
+
+log = logging.getLogger(__name__)
+
+
+async def start_channels(app: App) -> None:
+    """Open each channel's connections on this event loop (Twilio's client is tied to it)."""
+    for channel in app.channels.values():
+        start = getattr(channel, "start", None)
+        if start is not None:
+            await start()
+
+
+async def close_channels(app: App) -> None:
+    for channel in app.channels.values():
+        close = getattr(channel, "close", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                await close()
 
 
 def create_app(app: App) -> Starlette:
@@ -40,22 +60,38 @@ def create_app(app: App) -> Starlette:
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         *webchat.routes(app),
+        *webhooks.routes(app),
         *handoff_web.routes(app),
     ]
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
+        await start_channels(app)
         tasks = []
         if app.settings.inline_worker:
             tasks.append(asyncio.create_task(app.sender.run(stop)))
+        telegram = app.channels.get("telegram")
+        if telegram is not None:
+            if app.settings.public_url:
+                url = app.settings.public_url + "/webhooks/telegram"
+                await telegram.set_webhook(url)  # type: ignore[attr-defined]
+                log.info("Telegram webhook registered")
+            else:
+                log.info("Telegram long polling (no INTAKE_PUBLIC_URL)")
+
+                async def handle(inbounds: list[Inbound]) -> None:
+                    await webhooks.handle_all(app, inbounds)
+
+                tasks.append(asyncio.create_task(telegram.poll(handle, stop=stop)))  # type: ignore[attr-defined]
         try:
             yield
         finally:
             stop.set()
             for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
+                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                     await asyncio.wait_for(task, timeout=10)
+            await close_channels(app)
             app.db.dispose()
 
     return Starlette(routes=routes, lifespan=lifespan)

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 __all__ = [
     "ACTIONS",
+    "N_",
     "Choice",
     "Context",
     "Dialog",
@@ -30,7 +31,6 @@ __all__ = [
     "Reply",
     "Step",
     "Text",
-    "N_",
 ]
 
 # What the pipeline must do besides saving and sending (see Step.actions).

@@ -67,9 +67,9 @@ def test_serve_answers_health_and_readiness(tmp_path: Path):
         proc.wait(10)
 
 
-def _chat(env: dict[str, str], cwd: Path, lines: list[str]) -> str:
+def _chat(env: dict[str, str], cwd: Path, lines: list[str], user: str = "ana") -> str:
     done = subprocess.run(
-        _intake("chat", "--user", "ana"), env=env, cwd=cwd, input="\n".join(lines) + "\n",
+        _intake("chat", "--user", user), env=env, cwd=cwd, input="\n".join(lines) + "\n",
         capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stderr
@@ -116,5 +116,5 @@ def test_chat_killed_mid_conversation_resumes(tmp_path: Path):
         seen += proc.stdout.read(1)
     proc.kill()  # SIGKILL: no clean shutdown at all
     proc.wait(10)
-    resumed = _chat(env, tmp_path, [])
+    resumed = _chat(env, tmp_path, [], user="kim")
     assert "continuing your conversation" in resumed

@@ -179,8 +179,8 @@ def test_provider_stop_keyword_stops_without_reply(db):
 def test_fifty_messages_from_five_processes(db):
     import multiprocessing
 
-    from tests.conftest import TEST_KEYS
     from tests.bot.helpers import send_from_process
+    from tests.conftest import TEST_KEYS
 
     pipeline, _, _ = make_pipeline(db)
     say(pipeline, "start", provider_id="start")

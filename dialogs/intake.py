@@ -1,0 +1,80 @@
+"""The screening conversation: the screening flow run with consent, safety and the outcome.
+
+This is the Dialog registered as ``DIALOGS["screening"]``. The flow itself (questions and
+transitions) is data in ``screening.py``; the decisions are in ``rules.py``; the words shown
+at the end are in ``outcome.py`` and the content file.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from dialogs import messages as m
+from dialogs.base import N_, Context, Given, Reply, Step, Text
+from dialogs.content import item
+from dialogs.engine import Question, register
+from dialogs.outcome import explain, needs_handoff
+from dialogs.rules import decide
+from dialogs.runner import FlowDialog, split_state
+from dialogs.screening import FLOW
+
+__all__ = ["ScreeningDialog"]
+
+_DECLINED = N_("OK. We have not kept your answers. If you need help, you can call:")
+_DONE = N_("Thank you. Our team has your answers. Write 'person' to talk to someone, "
+           "or 'restart' to start again.")
+
+
+class ScreeningDialog(FlowDialog):
+    """Screens a person for return and protection programmes and hands them to a caseworker."""
+
+    name = "screening"
+
+    def __init__(self) -> None:
+        super().__init__(register(FLOW))
+
+    def begin(self, record: Any, ctx: Context) -> Step:
+        return super().begin({}, ctx)
+
+    def store(self, q: Question, data: dict[str, Any], value: Any, ctx: Context,
+              replies: list[Reply], actions: list[str]) -> None:
+        if q.state == "consent":
+            data["consent"] = {"given": value is True, "notice_version": m.NOTICE_VERSION,
+                               "at": datetime.now(UTC).isoformat(timespec="seconds")}
+            data["language"] = ctx.language
+            return
+        if q.state == "work_safety":  # the gate of the indicator block: the list starts empty
+            if value is not None and value != "skip":
+                data["trafficking_indicators"] = list(data.get("trafficking_indicators") or [])
+            return
+        if value == "same_as_nationality":
+            value = data.get("nationality")
+        super().store(q, data, value, ctx, replies, actions)
+        if q.state == "in_danger_now" and value is True:
+            replies.append(m.emergency_reply())
+            actions.append("urgent")
+        if q.state == "is_minor_alone" and value is True:
+            actions.append("urgent")  # a child alone: a person must see this at once
+
+    def danger(self, state: str, data: dict[str, Any], ctx: Context) -> Step:
+        if split_state(state)[0] == "in_danger_now":  # "help me" answers the safety question
+            return self.advance(state, data, Given(kind="choice", choice="yes"), ctx)
+        data["in_danger_now"] = True
+        return super().danger(state, data, ctx)
+
+    def finish(self, state: str, data: dict[str, Any], ctx: Context) -> Step:
+        if state == "ended":  # consent refused: keep nothing but the refusal itself
+            record = {"consent": {"given": False, "notice_version": m.NOTICE_VERSION}}
+            helplines = (Text(_DECLINED), item("helplines.emergency"),
+                         item("helplines.trafficking"), item("helplines.migrants"))
+            return Step(state="ended", record=record, replies=[Reply(helplines, kind="info")])
+        outcome = decide(data)
+        replies = explain({**outcome, "vulnerabilities": data.get("vulnerabilities") or ()})
+        actions = ("handoff",) if needs_handoff(outcome) else ()
+        return Step(state="done", record=data, replies=replies, outcome=outcome, actions=actions)
+
+    def at_end(self, state: str, data: dict[str, Any], ctx: Context) -> Step:
+        if state == "done":
+            return Step(state="done", record=data, replies=[Reply((Text(_DONE),), kind="info")])
+        return self.begin({}, ctx)

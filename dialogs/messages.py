@@ -1,0 +1,61 @@
+"""Message ids shared by every flow: re-asks, command replies, the emergency and help notes.
+
+Every string is English source text marked with N_ so that Babel extracts it; translation
+happens when the pipeline sends the reply.
+"""
+
+from __future__ import annotations
+
+from dialogs.base import N_, Reply, Text
+from dialogs.content import item
+
+__all__ = ["emergency_reply", "help_reply", "privacy_replies", "privacy_short"]
+
+NOT_UNDERSTOOD = N_("Sorry, I did not understand.")
+OFFER_PERSON = N_("You can also choose to talk to a person.")
+STOPPED = N_("OK, you will get no more messages from us. Write again at any time if you need help.")
+PERSON_COMING = N_("OK. A person from our team will write to you here as soon as possible.")
+CHOOSE_LANGUAGE = N_("Choose your language:")
+CONFIRM_ERASE = N_("Delete everything you told us? This cannot be undone.")
+ERASED = N_("Done. We deleted your data. You can write again at any time.")
+NOT_ERASED = N_("OK, nothing was deleted.")
+LANGUAGE_SET = N_("OK.")
+TEXT_ONLY = N_("Sorry, I can only read text messages here.")
+NOTICE_VERSION = "2026-11"
+
+_DANGER = N_("If you are in danger now, call these numbers. We are also telling our team now.")
+_HELP = N_(
+    "You can write at any time: 'language', 'person' (talk to a person), 'restart', 'privacy', "
+    "'delete' (delete your data), 'stop' or 'exit'. In danger? Call 112."
+)
+_PRIVACY_SHORT = N_(
+    "Your answers are confidential. Only our caseworkers see them, to help you. You can ask us "
+    "to delete them at any time. Write 'privacy' to read more."
+)
+_PRIVACY_FULL = (
+    N_("What we keep: your answers and messages here, your language and how to reach you. "
+       "Why: to see which help fits you and to let a caseworker contact you."),
+    N_("Who sees it: our caseworkers only. We share it with a programme (such as IOM) only "
+       "if you agree. The messaging app and phone company also see that you wrote to us."),
+    N_("Your rights: write 'delete' to erase your data, 'stop' to get no more messages. "
+       "If someone else may read your phone, write 'exit' to leave quickly."),
+)
+
+
+def emergency_reply() -> Reply:
+    """Emergency numbers first (DOMAIN.md §3.2): 112 and the trafficking support line."""
+    return Reply((Text(_DANGER), item("helplines.emergency"), item("helplines.trafficking")),
+                 kind="info")
+
+
+def help_reply() -> Reply:
+    return Reply((Text(_HELP),), kind="info")
+
+
+def privacy_short() -> Text:
+    return Text(_PRIVACY_SHORT)
+
+
+def privacy_replies() -> list[Reply]:
+    """The full notice, one short message per paragraph (each fits 4 SMS segments)."""
+    return [Reply((Text(p),), kind="info") for p in _PRIVACY_FULL]

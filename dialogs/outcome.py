@@ -1,0 +1,97 @@
+"""How an outcome is explained to the person: plain words, the programme content that fits,
+and what happens next. Also which outcomes go to a caseworker (the "handoff" action).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dialogs.base import N_, Reply, Text
+from dialogs.content import item
+
+__all__ = ["explain", "needs_handoff"]
+
+_HANDOFF_PROGRAMMES = frozenset({"arvore", "eu_trafficking_fund", "trafficking_support",
+                                 "asylum_info"})
+
+NEXT_HANDOFF = N_("What happens next: a caseworker will read your answers and write to you here. "
+                  "It is free, and you can change your mind at any time.")
+NEXT_NONE = N_("You can write 'restart' to start again, or 'person' to talk to someone.")
+
+_INTRO: dict[tuple[str, str], str] = {
+    ("arvore", "likely_eligible"): N_(
+        "Thank you. From your answers, the ARVoRe programme may be able to help you go home."),
+    ("arvore", "needs_review"): N_(
+        "Thank you. ARVoRe may be able to help you go home, but a caseworker must first check "
+        "some answers."),
+    ("eu_trafficking_fund", "needs_review"): N_(
+        "Thank you for telling us. What you describe may be exploitation. You have a right to "
+        "support and protection."),
+    ("trafficking_support", "needs_review"): N_(
+        "Thank you for telling us. What you describe may be exploitation. You have a right to "
+        "support and protection."),
+    ("asylum_info", "needs_review"): N_(
+        "Thank you. Because you fear going back, you may have a right to protection in Portugal. "
+        "Please get free advice before deciding anything about returning."),
+    ("out_of_scope", "not_eligible"): N_(
+        "Thank you. This service is for people who are in Portugal now."),
+}
+_REFERRAL: dict[str, str] = {
+    "undecided": N_("Thank you. It is fine not to be sure yet. A counsellor can talk with you in "
+                    "confidence about your options, with no obligation."),
+    "does_not_want_return": N_("Thank you. The return programme is for people who want to go "
+                               "home. These services can help you in Portugal:"),
+    "eu_national": N_("Thank you. The ARVoRe return programme is for people from outside the EU. "
+                      "These services can help you:"),
+    "eu_family_member": N_("Thank you. The ARVoRe programme cannot help family members of EU "
+                           "citizens. These services can help you:"),
+    "previous_beneficiary": N_("Thank you. ARVoRe helps each person only once, so it cannot help "
+                               "you again. These services can help you:"),
+}
+_ARVORE_TOO = N_("If you decide to go home, the ARVoRe programme may also help you.")
+
+
+def needs_handoff(outcome: Mapping[str, Any]) -> bool:
+    """Qualified outcomes, undecided people (counselling) and anyone at risk go to a person."""
+    return (outcome["programme"] in _HANDOFF_PROGRAMMES
+            or outcome["eligibility"] == "needs_review"
+            or outcome["priority"] in ("urgent", "high"))
+
+
+def _first(reasons: list[str], table: Mapping[str, str]) -> str:
+    return next((table[r] for r in reasons if r in table), _REFERRAL["does_not_want_return"])
+
+
+def explain(outcome: Mapping[str, Any]) -> list[Reply]:
+    """The info replies that tell the person what was decided and what happens next."""
+    programme, reasons = outcome["programme"], list(outcome["reasons"])
+    if programme == "referral":
+        intro = _first(reasons, _REFERRAL)
+    else:
+        intro = _INTRO.get((programme, outcome["eligibility"]), _INTRO[("arvore", "needs_review")])
+    first: list[Text] = [Text(intro)]
+    more: list[Text] = []
+    if programme == "arvore":
+        first.append(item("programmes.arvore"))
+        more.append(item("programmes.arvore_documents"))
+    elif programme in ("eu_trafficking_fund", "trafficking_support"):
+        first.append(item("programmes.eu_fund" if programme == "eu_trafficking_fund"
+                          else "programmes.trafficking"))
+        more.append(item("helplines.trafficking"))
+        if "arvore_possible" in reasons:
+            more.append(Text(_ARVORE_TOO))
+    elif programme == "asylum_info":
+        more.append(item("referrals.cpr"))
+    elif programme == "out_of_scope":
+        first.append(item("referrals.abroad"))
+    elif "undecided" not in reasons:
+        more += [item("helplines.migrants"), item("referrals.consulate")]
+    if "domestic_violence" in outcome.get("vulnerabilities", ()):
+        more.append(item("helplines.violence"))
+    replies = [Reply(tuple(first), kind="info")]
+    if more:
+        replies.append(Reply(tuple(more), kind="info"))
+    replies.append(Reply((Text(NEXT_HANDOFF if needs_handoff(outcome) else NEXT_NONE),),
+                       kind="info"))
+    return replies

@@ -1,0 +1,123 @@
+"""Eligibility rules: the intake record in, one outcome out (DESIGN.md §3, DOMAIN.md §1-4).
+
+The outcome is ``{programme, eligibility, priority, reasons, rules_version}``. The rules are
+ordered by safety: out of scope first, then trafficking, then fear of return (asylum information
+before any return talk, DOMAIN.md §4), then the wish to return, then ARVoRe's exclusions
+(DOMAIN.md §1.2). Bump RULES_VERSION whenever a decision can change, so that stored outcomes
+can be told apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dialogs.places import EU
+
+__all__ = ["PRIORITIES", "PROGRAMMES", "RULES_VERSION", "decide", "is_eu_national"]
+
+RULES_VERSION = "2026.11.1"
+
+PROGRAMMES = ("arvore", "eu_trafficking_fund", "trafficking_support", "asylum_info", "referral",
+              "out_of_scope")
+ELIGIBILITY = ("likely_eligible", "not_eligible", "needs_review")
+PRIORITIES = ("urgent", "high", "normal", "low")
+
+
+def is_eu_national(record: Mapping[str, Any]) -> bool:
+    """Whether the nationality given is that of an EU member state."""
+    return record.get("nationality") in EU
+
+
+def _priority(record: Mapping[str, Any], programme: str, reasons: list[str]) -> str:
+    if record.get("in_danger_now") is True:
+        reasons.append("in_danger")
+    if record.get("is_minor_alone") is True:
+        reasons.append("minor_alone")
+    if record.get("trafficking_indicators"):
+        reasons.append("trafficking_indicators")
+    if record.get("vulnerabilities"):
+        reasons.append("vulnerable")
+    if (record.get("minors_count") or 0) > 0:
+        reasons.append("minors_in_household")
+    if record.get("in_danger_now") is True or record.get("is_minor_alone") is True:
+        return "urgent"
+    if record.get("trafficking_indicators") or record.get("vulnerabilities"):
+        return "high"
+    if programme == "asylum_info":
+        return "high"
+    if programme == "out_of_scope":
+        return "low"
+    return "normal"
+
+
+def _arvore(record: Mapping[str, Any], reasons: list[str]) -> tuple[str, str]:
+    """A third-country national in Portugal who wants to return: ARVoRe unless excluded."""
+    if record.get("eu_family_member") is True:
+        reasons.append("eu_family_member")
+        return "referral", "not_eligible"
+    if record.get("previous_return_assistance") is True:
+        reasons.append("previous_beneficiary")
+        return "referral", "not_eligible"
+    reasons.append("third_country_national")
+    reasons.append("wants_to_return")
+    review = False
+    if record.get("nationality") is None:
+        reasons.append("nationality_unknown")
+        review = True
+    if record.get("eu_family_member") is None:
+        reasons.append("eu_family_unknown")
+        review = True
+    if record.get("previous_return_assistance") is None:
+        reasons.append("previous_assistance_unknown")
+        review = True
+    impediment = record.get("legal_impediment")
+    if impediment == "yes":
+        reasons.append("legal_impediment")
+        review = True
+    elif impediment != "no":
+        reasons.append("legal_impediment_unknown")
+        review = True
+    return "arvore", "needs_review" if review else "likely_eligible"
+
+
+def decide(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The one outcome for an intake record (complete or not)."""
+    reasons: list[str] = []
+    eu = is_eu_national(record)
+    wants = record.get("wants_to_return")
+    fears = record.get("fears_return") is True
+    if record.get("in_portugal") is False:
+        reasons.append("not_in_portugal")
+        programme, eligibility = "out_of_scope", "not_eligible"
+    elif record.get("trafficking_indicators"):
+        if eu and wants != "no" and not fears:
+            # The APF/CIG emergency fund pays EU victims' return (DOMAIN.md §2); rules unknown.
+            programme, eligibility = "eu_trafficking_fund", "needs_review"
+            reasons.append("eu_national")
+        else:
+            programme, eligibility = "trafficking_support", "needs_review"
+            if fears:
+                reasons.append("fears_return")
+            elif not eu and wants == "yes" and record.get("eu_family_member") is not True \
+                    and record.get("previous_return_assistance") is not True:
+                reasons.append("arvore_possible")  # IOM assists third-country victims via ARVoRe
+    elif fears:
+        reasons.append("fears_return")
+        programme, eligibility = "asylum_info", "needs_review"
+    elif wants != "yes":
+        reasons.append("does_not_want_return" if wants == "no" else "undecided")
+        programme, eligibility = "referral", "needs_review" if wants != "no" else "not_eligible"
+    elif eu:
+        reasons.append("eu_national")
+        programme, eligibility = "referral", "not_eligible"
+    else:
+        programme, eligibility = _arvore(record, reasons)
+    priority = _priority(record, programme, reasons)
+    return {
+        "programme": programme,
+        "eligibility": eligibility,
+        "priority": priority,
+        "reasons": list(dict.fromkeys(reasons)),
+        "rules_version": RULES_VERSION,
+    }

@@ -1,0 +1,97 @@
+"""Eligibility rules: a table of decisions and a property test over random records."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dialogs.outcome import explain, needs_handoff
+from dialogs.places import EU
+from dialogs.rules import ELIGIBILITY, PRIORITIES, PROGRAMMES, RULES_VERSION, decide
+
+BASE = {"in_portugal": True, "nationality": "BR", "eu_family_member": False,
+        "wants_to_return": "yes", "fears_return": False, "previous_return_assistance": False,
+        "legal_impediment": "no", "trafficking_indicators": [], "vulnerabilities": []}
+
+
+@pytest.mark.parametrize(
+    ("change", "programme", "eligibility", "priority", "reason"),
+    [
+        ({}, "arvore", "likely_eligible", "normal", "third_country_national"),
+        ({"legal_impediment": "yes"}, "arvore", "needs_review", "normal", "legal_impediment"),
+        ({"legal_impediment": "unknown"}, "arvore", "needs_review", "normal", "legal_impediment_unknown"),
+        ({"previous_return_assistance": None}, "arvore", "needs_review", "normal", "previous_assistance_unknown"),
+        ({"previous_return_assistance": True}, "referral", "not_eligible", "normal", "previous_beneficiary"),
+        ({"eu_family_member": True}, "referral", "not_eligible", "normal", "eu_family_member"),
+        ({"nationality": "RO"}, "referral", "not_eligible", "normal", "eu_national"),
+        ({"nationality": "RO", "trafficking_indicators": ["debt"]}, "eu_trafficking_fund", "needs_review", "high", "eu_national"),
+        ({"nationality": "RO", "trafficking_indicators": ["debt"], "wants_to_return": "no"}, "trafficking_support", "needs_review", "high", "trafficking_indicators"),
+        ({"trafficking_indicators": ["documents_withheld"]}, "trafficking_support", "needs_review", "high", "arvore_possible"),
+        ({"fears_return": True}, "asylum_info", "needs_review", "high", "fears_return"),
+        ({"fears_return": True, "trafficking_indicators": ["debt"]}, "trafficking_support", "needs_review", "high", "fears_return"),
+        ({"wants_to_return": "unsure"}, "referral", "needs_review", "normal", "undecided"),
+        ({"wants_to_return": "no"}, "referral", "not_eligible", "normal", "does_not_want_return"),
+        ({"in_portugal": False}, "out_of_scope", "not_eligible", "low", "not_in_portugal"),
+        ({"in_portugal": False, "in_danger_now": True}, "out_of_scope", "not_eligible", "urgent", "in_danger"),
+        ({"in_danger_now": True}, "arvore", "likely_eligible", "urgent", "in_danger"),
+        ({"household_size": 1, "is_minor_alone": True}, "arvore", "likely_eligible", "urgent", "minor_alone"),
+        ({"vulnerabilities": ["medical"]}, "arvore", "likely_eligible", "high", "vulnerable"),
+    ],
+)
+def test_decisions(change, programme, eligibility, priority, reason):
+    outcome = decide({**BASE, **change})
+    assert (outcome["programme"], outcome["eligibility"], outcome["priority"]) == (
+        programme, eligibility, priority)
+    assert reason in outcome["reasons"]
+    assert outcome["rules_version"] == RULES_VERSION
+
+
+maybe_bool = st.sampled_from([True, False, None])
+records = st.fixed_dictionaries(
+    {},
+    optional={
+        "in_danger_now": maybe_bool,
+        "in_portugal": maybe_bool,
+        "nationality": st.sampled_from([None, "BR", "IN", "UA", "NP", "AO", *sorted(EU)]),
+        "eu_family_member": maybe_bool,
+        "wants_to_return": st.sampled_from([None, "yes", "no", "unsure"]),
+        "fears_return": maybe_bool,
+        "household_size": st.integers(0, 12),
+        "minors_count": st.integers(0, 10),
+        "is_minor_alone": maybe_bool,
+        "previous_return_assistance": maybe_bool,
+        "legal_impediment": st.sampled_from([None, "yes", "no", "unknown"]),
+        "trafficking_indicators": st.lists(st.sampled_from(
+            ["documents_withheld", "unpaid_wages", "debt", "movement_restricted"]), max_size=3),
+        "vulnerabilities": st.lists(st.sampled_from(["pregnant", "homeless", "domestic_violence"]),
+                                    max_size=2),
+    },
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(records)
+def test_rules_never_send_the_excluded_to_arvore_and_always_decide_once(record):
+    outcome = decide(record)
+    assert set(outcome) == {"programme", "eligibility", "priority", "reasons", "rules_version"}
+    assert outcome["programme"] in PROGRAMMES
+    assert outcome["eligibility"] in ELIGIBILITY and outcome["priority"] in PRIORITIES
+    assert outcome["reasons"]
+    if outcome["programme"] == "arvore":
+        assert record.get("nationality") not in EU
+        assert record.get("eu_family_member") is not True
+        assert record.get("previous_return_assistance") is not True
+        assert record.get("in_portugal") is not False
+        assert record.get("fears_return") is not True
+        assert record.get("wants_to_return") == "yes"
+    if record.get("in_portugal") is False:
+        assert outcome["programme"] == "out_of_scope"
+    if record.get("in_danger_now") is True:
+        assert outcome["priority"] == "urgent"
+    # Every outcome explains itself in short info messages and says what happens next.
+    replies = explain({**outcome, "vulnerabilities": record.get("vulnerabilities", [])})
+    assert replies and all(r.kind == "info" for r in replies)
+    for reply in replies:  # English text as sent: about 4 SMS segments once translated
+        assert sum(len(t.msgid.format(**t.params)) + 2 for t in reply.parts) <= 290
+    assert isinstance(needs_handoff(outcome), bool)
