@@ -84,6 +84,57 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return run_chat(_settings(), style=args.channel, language=args.lang, user=args.user)
 
 
+def cmd_flows_check(args: argparse.Namespace) -> int:
+    import locales
+    from dialogs.engine import check_flows
+
+    english = locales.translator("en")
+    problems = check_flows(has_translation=lambda msgid: _translated_everywhere(msgid, english))
+    for problem in problems:
+        print(problem)
+    print(f"flows: {len(problems)} problem(s)" if problems else "flows: ok")
+    return 1 if problems else 0
+
+
+def _translated_everywhere(msgid: str, _english: object) -> bool:
+    import locales
+
+    return all(locales.translator(code).has(msgid) for code in locales.SUPPORTED if code != "en")
+
+
+def cmd_flows_graph(args: argparse.Namespace) -> int:
+    from dialogs.engine import diagram_path, graph
+
+    text = graph(args.flow, args.format)
+    if args.write:
+        path = diagram_path(args.flow) if args.format == "mermaid" else diagram_path(args.flow).with_suffix(".svg")
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_locales_extract(args: argparse.Namespace) -> int:
+    from bot.catalogs import TEMPLATE, write_template
+
+    catalog = write_template()
+    print(f"{len(catalog)} messages -> {TEMPLATE}")
+    return 0
+
+
+def cmd_locales_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.catalogs import check
+
+    problems = check(Path(args.dir) if args.dir else None)
+    for problem in problems:
+        print(problem)
+    print(f"locales: {len(problems)} problem(s)" if problems else "locales: ok")
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="intake", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -105,6 +156,26 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="migrate to the latest schema").set_defaults(func=cmd_db_upgrade)
+
+    flows = sub.add_parser("flows", help="conversation flows")
+    flows_sub = flows.add_subparsers(dest="flows_command", required=True)
+    flows_sub.add_parser("check", help="validate every flow and its translations").set_defaults(
+        func=cmd_flows_check
+    )
+    graph = flows_sub.add_parser("graph", help="draw a flow")
+    graph.add_argument("--format", choices=("mermaid", "svg"), default="mermaid")
+    graph.add_argument("--flow", default="screening")
+    graph.add_argument("--write", action="store_true", help="write it beside the flow")
+    graph.set_defaults(func=cmd_flows_graph)
+
+    loc = sub.add_parser("locales", help="translation catalogs")
+    loc_sub = loc.add_subparsers(dest="locales_command", required=True)
+    check = loc_sub.add_parser("check", help="catalogs complete, in step with the code, SMS-sized")
+    check.add_argument("--dir", default=None, help="another catalog folder (for testing)")
+    check.set_defaults(func=cmd_locales_check)
+    loc_sub.add_parser("extract", help="rewrite locales/messages.pot from the code").set_defaults(
+        func=cmd_locales_extract
+    )
 
     from handoff import cli as handoff_cli
 

@@ -23,6 +23,7 @@ LANGUAGE_SET = N_("OK.")
 TEXT_ONLY = N_("Sorry, I can only read text messages here.")
 NOTICE_VERSION = "2026-11"
 
+_NUMBERS = N_("Useful numbers:")
 _DANGER = N_("If you are in danger now, call these numbers. We are also telling our team now.")
 _HELP = N_(
     "You can write at any time: 'language', 'person' (talk to a person), 'restart', 'privacy', "
@@ -44,8 +45,11 @@ _PRIVACY_FULL = (
 
 def emergency_reply() -> Reply:
     """Emergency numbers first (DOMAIN.md §3.2): 112 and the trafficking support line."""
-    return Reply((Text(_DANGER), item("helplines.emergency"), item("helplines.trafficking")),
-                 kind="info")
+    # A neutral first line: a lock screen may show it to whoever holds the phone.
+    return Reply(
+        (Text(_NUMBERS), item("helplines.emergency"), item("helplines.trafficking"), Text(_DANGER)),
+        kind="info",
+    )
 
 
 def help_reply() -> Reply:

@@ -21,34 +21,36 @@ NEXT_NONE = N_("You can write 'restart' to start again, or 'person' to talk to s
 
 _INTRO: dict[tuple[str, str], str] = {
     ("arvore", "likely_eligible"): N_(
-        "Thank you. From your answers, the ARVoRe programme may be able to help you go home."),
+        "From your answers, the ARVoRe programme may be able to help you go home."),
     ("arvore", "needs_review"): N_(
-        "Thank you. ARVoRe may be able to help you go home, but a caseworker must first check "
+        "ARVoRe may be able to help you go home, but a caseworker must first check "
         "some answers."),
     ("eu_trafficking_fund", "needs_review"): N_(
-        "Thank you for telling us. What you describe may be exploitation. You have a right to "
-        "support and protection."),
+        "What you describe may be exploitation. You have a right to support and protection."),
     ("trafficking_support", "needs_review"): N_(
-        "Thank you for telling us. What you describe may be exploitation. You have a right to "
-        "support and protection."),
+        "What you describe may be exploitation. You have a right to support and protection."),
     ("asylum_info", "needs_review"): N_(
-        "Thank you. Because you fear going back, you may have a right to protection in Portugal. "
+        "Because you fear going back, you may have a right to protection in Portugal. "
         "Please get free advice before deciding anything about returning."),
     ("out_of_scope", "not_eligible"): N_(
-        "Thank you. This service is for people who are in Portugal now."),
+        "This service is for people who are in Portugal now."),
 }
 _REFERRAL: dict[str, str] = {
-    "undecided": N_("Thank you. It is fine not to be sure yet. A counsellor can talk with you in "
+    "undecided": N_("It is fine not to be sure yet. A counsellor can talk with you in "
                     "confidence about your options, with no obligation."),
-    "does_not_want_return": N_("Thank you. The return programme is for people who want to go "
+    "does_not_want_return": N_("The return programme is for people who want to go "
                                "home. These services can help you in Portugal:"),
-    "eu_national": N_("Thank you. The ARVoRe return programme is for people from outside the EU. "
+    "eu_national": N_("The ARVoRe return programme is for people from outside the EU. "
                       "These services can help you:"),
-    "eu_family_member": N_("Thank you. The ARVoRe programme cannot help family members of EU "
+    "eu_family_member": N_("The ARVoRe programme cannot help family members of EU "
                            "citizens. These services can help you:"),
-    "previous_beneficiary": N_("Thank you. ARVoRe helps each person only once, so it cannot help "
+    "previous_beneficiary": N_("ARVoRe helps each person only once, so it cannot help "
                                "you again. These services can help you:"),
 }
+# Someone else may read the phone: the first line of every message (what a lock screen
+# shows) stays neutral, and what is sensitive comes after it.
+THANKS = N_("Thank you.")
+CONTACTS = N_("Useful contacts:")
 _ARVORE_TOO = N_("If you decide to go home, the ARVoRe programme may also help you.")
 
 
@@ -70,7 +72,7 @@ def explain(outcome: Mapping[str, Any]) -> list[Reply]:
         intro = _first(reasons, _REFERRAL)
     else:
         intro = _INTRO.get((programme, outcome["eligibility"]), _INTRO[("arvore", "needs_review")])
-    first: list[Text] = [Text(intro)]
+    first: list[Text] = [Text(THANKS), Text(intro)]
     more: list[Text] = []
     if programme == "arvore":
         first.append(item("programmes.arvore"))
@@ -91,7 +93,7 @@ def explain(outcome: Mapping[str, Any]) -> list[Reply]:
         more.append(item("helplines.violence"))
     replies = [Reply(tuple(first), kind="info")]
     if more:
-        replies.append(Reply(tuple(more), kind="info"))
+        replies.append(Reply((Text(CONTACTS), *more), kind="info"))
     replies.append(Reply((Text(NEXT_HANDOFF if needs_handoff(outcome) else NEXT_NONE),),
                        kind="info"))
     return replies

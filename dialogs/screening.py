@@ -52,10 +52,11 @@ INDICATORS: tuple[tuple[str, str], ...] = (
 
 QUESTIONS: tuple[Question, ...] = (
     _yes_no("consent", N_("Do you agree that we keep your answers to help you?"), intro=N_(
-        "Hello. I can help you find support if you want to return home from Portugal, are stuck "
-        "or are in danger. It is free. Your answers are confidential and only our caseworkers "
-        "see them. Write 'privacy' for the full notice, 'delete' to erase your data.")),
-    _yes_no("in_danger_now", N_("First, are you in danger right now?")),
+        "Hello. This service is free and confidential.\n"
+        "I can help you find support if you want to go home from Portugal, are stuck or unsafe. "
+        "Only our caseworkers see your answers. Write 'privacy' to read more, 'delete' to erase "
+        "your data.")),
+    _yes_no("in_danger_now", N_("First, do you need urgent help right now?")),
     _yes_no("in_portugal", N_("Are you in Portugal now?")),
     Question("district", "district", "district",
              N_("In which district or town of Portugal are you? For example: Lisboa, Porto, Faro."),
@@ -93,8 +94,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question("work_safety", "trafficking_indicators", "yes_no_skip",
              N_("At work or where you live, has anyone taken your documents, not paid you, threatened or controlled you?"),
              HINT_YES_NO, (YES, NO, SKIP), intro=N_(
-                 "Some people who come to Portugal to work are deceived or exploited. The next "
-                 "questions are optional. Answer only if you feel safe.")),
+                 "The next questions are optional. Answer only if you feel safe.\n"
+                 "Some people who come to Portugal to work are deceived or exploited.")),
     *(Question(f"tip_{code}", "trafficking_indicators", "yes_no_skip", prompt, HINT_YES_NO,
                (YES, NO, SKIP), code=code) for code, prompt in INDICATORS),
     Question("vulnerabilities", "vulnerabilities", "multi_choice",

@@ -52,7 +52,8 @@ def test_danger_words_in_every_language_give_emergency_numbers_and_continue(lang
     assert is_danger(text)
     step = run([*AT_DISTRICT, text], lang)[-1]
     assert step.actions[0] == "urgent"
-    assert [t.params.get("phone") for t in step.replies[0].parts][1:] == ["112", "964 608 288"]
+    # a neutral first line, then 112 and the trafficking line before anything else
+    assert [t.params.get("phone") for t in step.replies[0].parts][1:3] == ["112", "964 608 288"]
     assert step.state == "district" and field(step) == "district"  # the flow goes on
     assert step.record["in_danger_now"] is True
 
@@ -143,4 +144,5 @@ def test_danger_words_answer_the_safety_question():
     step = run(["sim", "socorro, me bateram"], "pt")[-1]
     assert step.state == "in_portugal" and step.actions == ("urgent",)
     assert step.record["in_danger_now"] is True
-    assert [t.params.get("phone") for t in step.replies[0].parts][1:] == ["112", "964 608 288"]
+    # a neutral first line, then 112 and the trafficking line before anything else
+    assert [t.params.get("phone") for t in step.replies[0].parts][1:3] == ["112", "964 608 288"]

@@ -138,7 +138,7 @@ def test_danger_answer_gives_emergency_numbers_first_and_urgent_case():
     step = steps[-1]
     assert step.state == "in_portugal" and "urgent" in step.actions
     phones = [t.params.get("phone") for t in step.replies[0].parts]
-    assert phones[1:] == ["112", "964 608 288"]
+    assert phones[1:3] == ["112", "964 608 288"]  # after a neutral first line
     assert step.record["in_danger_now"] is True
 
 
@@ -209,3 +209,38 @@ def test_dont_know_button_stores_none_but_is_a_code_in_choices():
     assert district.state == "nationality" and district.record["district"] is None
     says = [*START, "no", "yes", "no", "India", "1", "no", "1", "no", "@unknown"]
     assert run(says)[-1].record["legal_impediment"] == "unknown"
+
+
+NEUTRAL_FIRST_LINE = __import__("re").compile(
+    r"danger|traffick|exploit|violen|police|asylum|refugee|return|go home|going back|arvore|\biom\b"
+    r"|victim|abuse|hurt|threat|forced|fear",
+    __import__("re").I,
+)
+
+
+def _first_line(step) -> list[str]:
+    return [reply.parts[0].msgid.split("\n")[0] for reply in step.replies]
+
+
+def test_the_first_line_of_every_explanation_is_neutral():
+    """A lock screen shows the first line to whoever holds the phone: it must reveal nothing."""
+    from dialogs.messages import emergency_reply
+    from dialogs.outcome import explain
+
+    outcomes = [
+        {"programme": p, "eligibility": e, "priority": "normal", "reasons": r, "vulnerabilities": ["domestic_violence"]}
+        for p, e, r in [
+            ("arvore", "likely_eligible", []), ("arvore", "needs_review", []),
+            ("eu_trafficking_fund", "needs_review", ["arvore_possible"]),
+            ("trafficking_support", "needs_review", []), ("asylum_info", "needs_review", []),
+            ("out_of_scope", "not_eligible", []), ("referral", "needs_review", ["undecided"]),
+            ("referral", "not_eligible", ["eu_national"]), ("referral", "not_eligible", ["previous_beneficiary"]),
+        ]
+    ]
+    replies = [r for o in outcomes for r in explain(o)] + [emergency_reply()]
+    for reply in replies:
+        first = reply.parts[0].msgid.split("\n")[0]
+        assert not NEUTRAL_FIRST_LINE.search(first), first
+    greeting = run([])[-1]
+    for line in _first_line(greeting):
+        assert not NEUTRAL_FIRST_LINE.search(line), line

@@ -1,0 +1,112 @@
+"""Catalog tooling behind ``intake locales extract|check``: it sees every layer at once.
+
+Extraction covers the Python code (``N_``/``_`` markers) and the programme content files
+(``dialogs.extract``). The check adds what only this floor can know: how a question is
+rendered on SMS (prompt plus numbered menu) and how many segments that costs in each locale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+import locales
+from channels.segments import count_segments
+
+__all__ = ["ROOT", "TEMPLATE", "check", "extract", "write_template"]
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "locales" / "messages.pot"
+PROMPT_SEGMENTS = 2   # a question on SMS, menu included
+INFO_SEGMENTS = 4     # an explanation
+KEYWORDS = {"N_": None, "_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+METHOD_MAP = [
+    ("dialogs/content/**.toml", "dialogs.extract:extract_content"),
+    ("dialogs/**.py", "python"),
+    ("handoff/**.py", "python"),
+    ("bot/**.py", "python"),
+]
+# Strings that are never sent to a person (the placeholder flow is an example for developers).
+EXCLUDED_FILES = ("dialogs/placeholder.py",)
+
+
+def extract() -> Catalog:
+    """A template catalog of every message id the people writing to us can see."""
+    catalog = Catalog(project="intake-assistant", charset="utf-8", fuzzy=False)
+    for path in ("dialogs", "handoff", "bot"):
+        found = extract_from_dir(
+            ROOT / path, method_map=[(p.split("/", 1)[1], m) for p, m in METHOD_MAP if p.startswith(path)],
+            keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
+        )
+        for filename, lineno, message, comments, context in found:
+            where = f"{path}/{filename}"
+            if where in EXCLUDED_FILES:
+                continue
+            catalog.add(message, locations=[(where, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def template_bytes(catalog: Catalog) -> bytes:
+    out = BytesIO()
+    write_po(out, catalog, omit_header=False, sort_output=True, no_location=False, width=100)
+    return out.getvalue()
+
+
+def write_template(path: Path = TEMPLATE) -> Catalog:
+    catalog = extract()
+    path.write_bytes(template_bytes(catalog))
+    return catalog
+
+
+def _ids(catalog: Catalog) -> set[tuple[str, str | None]]:
+    return {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in catalog if m.id}
+
+
+def segment_budget(locale: str, msgid: str, translation: str) -> str | None:
+    count = count_segments(translation)
+    if count > INFO_SEGMENTS:
+        return f"{count} SMS segments (at most {INFO_SEGMENTS}): {msgid[:50]!r}"
+    return None
+
+
+def prompt_problems(codes: Iterable[str]) -> list[str]:
+    """Every question as SMS shows it (prompt + numbered menu) within PROMPT_SEGMENTS."""
+    from channels.twilio import render_menu
+    from dialogs.engine import FLOWS
+
+    problems = []
+    for locale in codes:
+        tr = locales.translator(locale)
+        for flow in FLOWS.values():
+            for q in flow.questions:
+                labels = [tr.gettext(o.label.msgid) for o in q.options]
+                text = render_menu(tr.gettext(q.prompt), labels)
+                count = count_segments(text)
+                if count > PROMPT_SEGMENTS:
+                    problems.append(
+                        f"{locale}: question {flow.name}.{q.state} is {count} SMS segments "
+                        f"with its menu (at most {PROMPT_SEGMENTS})"
+                    )
+    return problems
+
+
+def check(catalog_dir: Path | None = None) -> list[str]:
+    """Every way the catalogs and the code disagree; empty means ready to release."""
+    problems: list[str] = []
+    current = extract()
+    if not TEMPLATE.is_file():
+        problems.append(f"{TEMPLATE.relative_to(ROOT)} is missing: run `intake locales extract`")
+    else:
+        kept = read_po(TEMPLATE.open("rb"))
+        added, gone = _ids(current) - _ids(kept), _ids(kept) - _ids(current)
+        problems += [f"messages.pot lacks {msgid!r}: run `intake locales extract`" for msgid, _ in sorted(added)]
+        problems += [f"messages.pot still has removed {msgid!r}" for msgid, _ in sorted(gone)]
+    problems += locales.check_catalogs(current, catalog_dir, segment_budget=segment_budget)
+    if catalog_dir is None:
+        problems += prompt_problems(locales.SUPPORTED)
+    return problems
