@@ -33,6 +33,9 @@ class Contact(Base):
     secret_hash: Mapped[str | None] = mapped_column(String(64), default=None)  # web chat token
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Flood control: messages counted in the current one-minute window.
+    window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    window_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     conversations: Mapped[list[Conversation]] = relationship(back_populates="contact")
 
@@ -103,6 +106,11 @@ class Outbox(Base):
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16), default="message", server_default="message")  # message|delete
+    # Deliver even though the person has since stopped or erased: the confirmation of that.
+    force: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # Where to deliver when the contact's own address is gone (erasure); cleared once sent.
+    address: Mapped[str | None] = mapped_column(Encrypted, default=None)
     options: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(16), default="en")
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|failed|cancelled

@@ -16,6 +16,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
@@ -29,6 +30,7 @@ from channels.base import (
     Outbound,
     PermanentError,
     RateLimited,
+    Sent,
     TemporaryError,
     Unreachable,
 )
@@ -50,6 +52,7 @@ class _Job:
     outbound: Outbound
     attempts: int
     created_at_age: timedelta
+    delete: tuple[str, ...] | None = None  # a quick exit: provider ids of ours to delete
 
 
 class Sender:
@@ -153,9 +156,10 @@ class Sender:
             jobs = []
             for row in chosen:
                 contact = contacts[row.contact_id]
-                if contact.status != "active":
+                if contact.status != "active" and not row.force:
                     row.status = "cancelled"
                     continue
+                delete = self._sent_ids(s, row) if row.kind == "delete" else None
                 row.status = "sending"
                 row.lease_until = now + LEASE
                 row.attempts += 1
@@ -164,9 +168,10 @@ class Sender:
                         outbox_id=row.id,
                         message_id=row.message_id,
                         contact_id=row.contact_id,
+                        delete=delete,
                         outbound=Outbound(
                             channel=row.channel,
-                            address=contact.address,
+                            address=row.address or contact.address,
                             text=messages[row.message_id].body,
                             options=tuple(Option(o["label"], o["value"]) for o in row.options),
                             key=str(row.id),
@@ -179,10 +184,28 @@ class Sender:
                 )
             return jobs
 
+    @staticmethod
+    def _sent_ids(session: Any, row: Outbox) -> tuple[str, ...]:
+        """Every provider message id we sent in this row's conversation (for a quick exit)."""
+        ids: list[str] = []
+        for provider_ids in session.scalars(
+            select(Outbox.provider_ids).where(
+                Outbox.conversation_id == row.conversation_id, Outbox.status == "sent"
+            )
+        ):
+            ids.extend(provider_ids or [])
+        return tuple(ids)
+
     async def _deliver(self, job: _Job) -> None:
         channel = self.channels[job.outbound.channel]
         try:
-            sent = await channel.send(job.outbound)
+            if job.delete is not None:
+                delete = getattr(channel, "delete_messages", None)
+                if delete is not None and job.delete:
+                    await delete(job.outbound.address, list(job.delete))
+                sent = Sent()
+            else:
+                sent = await channel.send(job.outbound)
         except RateLimited as exc:
             await asyncio.to_thread(self._retry, job, exc.retry_after, "rate_limited", str(exc))
         except TemporaryError as exc:
@@ -208,7 +231,8 @@ class Sender:
             s.execute(
                 update(Outbox)
                 .where(Outbox.id == job.outbox_id)
-                .values(status="sent", sent_at=utcnow(), lease_until=None, provider_ids=provider_ids)
+                .values(status="sent", sent_at=utcnow(), lease_until=None, provider_ids=provider_ids,
+                        address=None)
             )
             # The first provider id lets delivery reports find the message.
             s.execute(

@@ -16,17 +16,23 @@ from typing import Any, Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import metrics, store, wakeup
+from bot import metrics, privacy, store, wakeup
 from bot.db import Database, utcnow
 from bot.models import Contact, Conversation, Message, Outbox
 from bot.render import Rendered, Renderer
 from channels.base import Inbound
 from dialogs import DIALOGS, Dialog
-from dialogs.base import Context, Given, Step
+from dialogs.base import N_, Context, Given, Step, Text
+from dialogs.base import Reply as DialogReply
+from dialogs.commands import is_danger, match_command
 
 __all__ = ["Pipeline", "Turn", "TurnHook"]
 
 log = logging.getLogger(__name__)
+
+SAFETY_COMMANDS = frozenset({"stop", "erase", "exit"})
+# After a quick exit on a channel where we can delete our messages, the person's own remain.
+DELETE_CHAT = N_("Please also delete this chat.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +84,7 @@ class Pipeline:
         dialogs: dict[str, Dialog] | None = None,
         on_commit: Callable[[], None] | None = None,
         hooks: dict[str, TurnHook] | None = None,
+        deletable: frozenset[str] = frozenset(),
     ) -> None:
         from dialogs import DEFAULT
 
@@ -89,6 +96,7 @@ class Pipeline:
         self.on_commit = on_commit or (lambda: None)
         # Hooks by action name ("handoff", "urgent", "erase", "quick_exit", "inbound_handoff").
         self.hooks: dict[str, TurnHook] = dict(hooks or {})
+        self.deletable = deletable  # channels where the bot can delete what it sent
 
     # -- public ---------------------------------------------------------------------------
 
@@ -145,7 +153,8 @@ class Pipeline:
                 contact.status, conv.status = "active", "bot"
                 return self._run(session, contact, conv, inbound, restart=True)
             return Turn(conv.id, status=conv.status)
-        if conv.status == "handoff":
+        if conv.status == "handoff" and not self._safety_input(conv, inbound):
+            # A person has the case: the message joins its transcript and the bot stays quiet.
             hook = self.hooks.get("inbound_handoff")
             if hook is not None:
                 hook(session, conv, inbound, None)
@@ -175,14 +184,23 @@ class Pipeline:
             conv.outcome = step.outcome
 
         replies = [self.renderer.reply(r, language) for r in step.replies]
-        written = self._queue(session, contact, conv, replies, language)
+        # The confirmation of a stop or an erasure is the last thing we send: it must go out.
+        final = bool({"stop", "erase"} & set(step.actions))
+        written = self._queue(session, contact, conv, replies, language, force=final)
 
         for action in step.actions:
-            if action == "stop":
-                self._stop(contact, conv)
             hook = self.hooks.get(action)
             if hook is not None:
                 hook(session, conv, inbound, step)
+            if action == "stop":
+                self._stop(contact, conv)
+            elif action == "quick_exit":
+                privacy.quick_exit(session, contact, conv, inbound.channel in self.deletable)
+                if inbound.channel in self.deletable:
+                    note = self.renderer.reply(DialogReply((Text(DELETE_CHAT),), kind="info"), language)
+                    written += self._queue(session, contact, conv, [note], language, force=True)
+            elif action == "erase":
+                privacy.erase_contact(session, contact, keep_for={r.id for r in written})
         return Turn(
             conversation_id=conv.id,
             replies=written,
@@ -235,9 +253,10 @@ class Pipeline:
         replies: list[Rendered],
         language: str,
         author: str = "bot",
+        force: bool = False,
     ) -> list[Reply]:
         written: list[Reply] = []
-        if contact.status != "active":
+        if contact.status != "active" and not force:
             return written
         for rendered in replies:
             msg = Message(
@@ -261,6 +280,7 @@ class Pipeline:
                     options=[{"label": label, "value": value} for label, value in rendered.options],
                     language=language,
                     status="pending",
+                    force=force,
                     next_attempt_at=utcnow(),
                 )
             )
@@ -270,6 +290,14 @@ class Pipeline:
         return written
 
     queue = _queue
+
+    def _safety_input(self, conv: Conversation, inbound: Inbound) -> bool:
+        """Stop, delete, exit, danger, or the answer to a pending erase confirmation: these
+        reach the dialog even while a caseworker has the case."""
+        if conv.state.startswith("confirm_erase>"):
+            return True
+        text = inbound.text
+        return match_command(text) in SAFETY_COMMANDS or is_danger(text)
 
     @staticmethod
     def _stop(contact: Contact, conv: Conversation) -> None:

@@ -1,0 +1,81 @@
+"""Erasure and the quick exit: what the pipeline does when a person asks to leave no trace.
+
+Erasure removes what identifies or was said by the person and keeps an aggregate-only trace
+(channel, language, outcome codes, dates) for statistics. The address is replaced so that a
+new message from the same phone starts afresh, as a stranger; the confirmation goes out to
+the old address, kept encrypted on that one outbox row until it is sent.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.db import utcnow
+from bot.models import Contact, Conversation, Message, Outbox
+
+__all__ = ["ERASE_HOOKS", "erase_contact", "quick_exit"]
+
+# Other packages' personal data about a contact (e.g. case notes) register an eraser here.
+ERASE_HOOKS: list[Callable[[Session, Contact], None]] = []
+# What an erased outcome keeps: codes only, nothing a person wrote.
+KEPT_OUTCOME = ("programme", "eligibility", "priority", "rules_version")
+
+
+def erase_contact(session: Session, contact: Contact, keep_for: set[int] | None = None) -> None:
+    """Erase a contact's data in this transaction; outbox rows in ``keep_for`` still go out."""
+    keep_for = keep_for or set()
+    address = contact.address
+    conversations = session.scalars(select(Conversation).where(Conversation.contact_id == contact.id)).all()
+    conv_ids = [c.id for c in conversations]
+    for conv in conversations:
+        conv.record = {}
+        conv.expecting = None
+        conv.source = None
+        if conv.outcome:
+            conv.outcome = {k: v for k, v in conv.outcome.items() if k in KEPT_OUTCOME}
+        conv.status = "closed"
+    if conv_ids:
+        for message in session.scalars(select(Message).where(Message.conversation_id.in_(conv_ids))):
+            if message.id in keep_for:
+                continue
+            message.body = ""
+            message.kind = "erased"
+            message.provider_id = None
+    session.execute(
+        update(Outbox)
+        .where(Outbox.contact_id == contact.id, Outbox.status.in_(("pending", "sending")),
+               Outbox.message_id.not_in(keep_for or {-1}))
+        .values(status="cancelled", lease_until=None)
+    )
+    for row in session.scalars(select(Outbox).where(Outbox.message_id.in_(keep_for or {-1}))):
+        row.address, row.force = address, True
+    for hook in ERASE_HOOKS:
+        hook(session, contact)
+    contact.address = ""
+    contact.address_hash = "erased:" + secrets.token_hex(16)
+    contact.secret_hash = None
+    contact.status = "erased"
+    contact.last_inbound_at = None
+
+
+def quick_exit(session: Session, contact: Contact, conv: Conversation, can_delete: bool) -> None:
+    """End now: nothing more is sent, and where the channel allows it, delete what we sent."""
+    session.execute(
+        update(Outbox)
+        .where(Outbox.contact_id == contact.id, Outbox.status.in_(("pending", "sending")))
+        .values(status="cancelled", lease_until=None)
+    )
+    conv.status = "closed"
+    if can_delete:
+        # One "delete" row: the sender removes every message of ours the provider still has.
+        msg = Message(conversation_id=conv.id, channel=conv.channel, direction="out", author="bot",
+                      kind="delete", body="", turn=conv.version, status="queued")
+        session.add(msg)
+        session.flush()
+        session.add(Outbox(message_id=msg.id, conversation_id=conv.id, contact_id=contact.id,
+                           channel=conv.channel, kind="delete", force=True, options=[],
+                           next_attempt_at=utcnow()))
