@@ -61,6 +61,7 @@ class FakeTelegramAPI:
     def __init__(self, token: str | None = None) -> None:
         self.token = token  # when set, other tokens get 401 like the real API
         self.calls: list[Call] = []
+        self._delivered: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] = {}
         self._updates: list[dict[str, Any]] = []
         self._faults: list[Fault] = []
@@ -92,8 +93,15 @@ class FakeTelegramAPI:
         """Parameters of every ``sendMessage``, oldest first."""
         return [c.params for c in self.requests("sendMessage")]
 
+    @property
+    def delivered(self) -> list[dict[str, Any]]:
+        """Parameters of every ``sendMessage`` that succeeded (no fault answered), oldest first."""
+        with self._lock:
+            return list(self._delivered)
+
     def reset(self) -> None:
         with self._lock:
+            self._delivered.clear()
             self.calls.clear()
             self._faults.clear()
             self._updates.clear()
@@ -199,6 +207,8 @@ class FakeTelegramAPI:
         return BOT_USER
 
     def _m_sendMessage(self, params: dict[str, Any]) -> Any:
+        with self._lock:
+            self._delivered.append(params)
         return self._message(params, str(params.get("text", "")))
 
     def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:

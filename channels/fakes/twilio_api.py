@@ -104,6 +104,12 @@ class FakeTwilioAPI:
         with self._lock:
             return [dict(r.form) for r in self.requests]
 
+    @property
+    def delivered(self) -> list[dict[str, str]]:
+        """The form of every Messages request that was accepted, oldest first."""
+        with self._lock:
+            return [dict(m["_form"]) for m in self.messages.values()]
+
     def reset(self) -> None:
         with self._lock:
             self.requests.clear()
@@ -215,6 +221,7 @@ class FakeTwilioAPI:
             "to": form.get("To"),
             "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{message_sid}.json",
             "_status_callback": form.get("StatusCallback"),
+            "_form": dict(form),
         }
 
 
