@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot import webchat, webhooks
+from bot import page, webchat, webhooks
 from bot.app import App
 from channels.base import Inbound
 from handoff import web as handoff_web
@@ -60,6 +60,7 @@ def create_app(app: App) -> Starlette:
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         *webchat.routes(app),
+        *page.routes(),
         *webhooks.routes(app),
         *handoff_web.routes(app),
     ]
