@@ -135,6 +135,41 @@ def cmd_locales_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_telegram_set_webhook(args: argparse.Namespace) -> int:
+    from channels.telegram import TelegramChannel
+
+    settings = _settings()
+    if not settings.telegram_bot_token:
+        print("intake: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
+        return 2
+    url = args.url or (settings.public_url and settings.public_url + "/webhooks/telegram")
+    if not url:
+        print("intake: give --url or set INTAKE_PUBLIC_URL", file=sys.stderr)
+        return 2
+    if not settings.telegram_webhook_secret:
+        print("intake: TELEGRAM_WEBHOOK_SECRET must be set for webhook mode", file=sys.stderr)
+        return 2
+    channel = TelegramChannel(
+        settings.telegram_bot_token,
+        webhook_secret=settings.telegram_webhook_secret,
+        api_base_url=settings.telegram_api_base_url,
+    )
+
+    async def register() -> None:
+        await channel.start()
+        try:
+            if args.delete:
+                await channel.delete_webhook()
+            else:
+                await channel.set_webhook(url)
+        finally:
+            await channel.close()
+
+    asyncio.run(register())
+    print("webhook deleted" if args.delete else f"webhook set to {url}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="intake", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -176,6 +211,13 @@ def build_parser() -> argparse.ArgumentParser:
     loc_sub.add_parser("extract", help="rewrite locales/messages.pot from the code").set_defaults(
         func=cmd_locales_extract
     )
+
+    telegram = sub.add_parser("telegram", help="Telegram set-up")
+    tg_sub = telegram.add_subparsers(dest="telegram_command", required=True)
+    hook = tg_sub.add_parser("set-webhook", help="register the webhook (with the secret token)")
+    hook.add_argument("--url", default=None, help="default: INTAKE_PUBLIC_URL + /webhooks/telegram")
+    hook.add_argument("--delete", action="store_true", help="remove it (for long polling)")
+    hook.set_defaults(func=cmd_telegram_set_webhook)
 
     from handoff import cli as handoff_cli
 

@@ -200,3 +200,19 @@ def test_stop_keyword_opts_out_without_a_reply(twilio):
     post_form(client, "/webhooks/twilio/messages", fake.inbound("anything", from_="+447700900125"), fake.auth_token)
     time.sleep(0.5)
     assert len(fake.delivered) == 2  # Twilio answers STOP itself; we send nothing more
+
+
+def test_without_a_public_url_telegram_runs_by_long_polling(db, tmp_path: Path):
+    fake = FakeTelegramAPI(token=TOKEN)
+    with fake.serve() as base_url:
+        settings = settings_for(db, tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base_url,
+                                INTAKE_OUTBOX_POLL_SECONDS="0.2")
+        app = build(settings)
+        fake.queue_update(text_update(77, "/start campaign_lisboa", "en"))
+        with TestClient(create_app(app)):
+            wait_for(lambda: len(fake.delivered) >= 2)
+            assert fake.requests("deleteWebhook")  # polling needs the webhook removed
+        from bot.models import Conversation
+
+        with app.db.sessions() as s:
+            assert s.scalars(select(Conversation.source)).one() == "campaign_lisboa"
