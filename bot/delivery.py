@@ -23,7 +23,7 @@ def apply(db: Database, delivery: Delivery) -> bool:
             select(Message)
             .where(
                 Message.channel == delivery.channel,
-                Message.provider_id == delivery.provider_id,
+                Message.delivery_ref == delivery.provider_id,
                 Message.direction == "out",
             )
             .with_for_update()

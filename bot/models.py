@@ -80,7 +80,10 @@ class Message(Base):
     author: Mapped[str] = mapped_column(String(16))  # person|bot|caseworker
     kind: Mapped[str] = mapped_column(String(16), default="text")
     body: Mapped[str] = mapped_column(Encrypted, default="")
-    provider_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    provider_id: Mapped[str | None] = mapped_column(String(64), default=None)  # inbound: dedupe key
+    # Outbound: the provider's id for what we sent, so delivery reports can find it. Not unique:
+    # Telegram numbers messages per chat.
+    delivery_ref: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
     turn: Mapped[int] = mapped_column(Integer, default=0)  # the conversation version it belongs to
     status: Mapped[str] = mapped_column(String(16), default="received")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -238,7 +238,7 @@ class Sender:
             s.execute(
                 update(Message)
                 .where(Message.id == job.message_id)
-                .values(status="sent", provider_id=provider_ids[0][:64] if provider_ids else None)
+                .values(status="sent", delivery_ref=provider_ids[0][:64] if provider_ids else None)
             )
         metrics.SENT.labels(job.outbound.channel).inc()
 

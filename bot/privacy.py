@@ -45,6 +45,7 @@ def erase_contact(session: Session, contact: Contact, keep_for: set[int] | None 
             message.body = ""
             message.kind = "erased"
             message.provider_id = None
+            message.delivery_ref = None
     session.execute(
         update(Outbox)
         .where(Outbox.contact_id == contact.id, Outbox.status.in_(("pending", "sending")),

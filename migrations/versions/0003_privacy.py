@@ -1,4 +1,4 @@
-"""privacy and protection: flood window on contacts; outbox kinds, forced delivery, kept address
+"""privacy and protection: delivery references on messages; flood window on contacts; outbox kinds, forced delivery, kept address
 
 Revision ID: 0003
 Revises: 0002
@@ -15,6 +15,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("message") as batch_op:
+        batch_op.add_column(sa.Column("delivery_ref", sa.String(length=64), nullable=True))
+        batch_op.create_index(batch_op.f("ix_message_delivery_ref"), ["delivery_ref"], unique=False)
     with op.batch_alter_table("contact") as batch_op:
         batch_op.add_column(sa.Column("window_started_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("window_count", sa.Integer(), server_default="0", nullable=False))
@@ -25,6 +28,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("message") as batch_op:
+        batch_op.drop_index(batch_op.f("ix_message_delivery_ref"))
+        batch_op.drop_column("delivery_ref")
     with op.batch_alter_table("outbox") as batch_op:
         batch_op.drop_column("address")
         batch_op.drop_column("force")

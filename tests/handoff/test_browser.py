@@ -1,0 +1,116 @@
+"""The console in headless Chromium: sign in, queue, claim, card, reply, live answer, close.
+
+Runs the real app under uvicorn on a free local port; skipped when /usr/bin/chromium is absent
+(CI installs it).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.web import create_app
+from tests.handoff.helpers import caseworker, deliver, handed_over, make_app, say
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"),
+]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+PHONE = "+351910000042"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def served(sqlite_db, tmp_path) -> Iterator[tuple[str, object, object]]:
+    import uvicorn
+
+    app, channels, _clock = make_app(sqlite_db, tmp_path)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(app), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started
+    yield f"http://127.0.0.1:{port}", app, channels
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(served) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def test_caseworker_works_a_case_in_the_browser(served, page):
+    from playwright.sync_api import expect
+
+    base, app, channels = served
+    handed_over(app, PHONE, "sms", language="pt_BR")
+    say(app, "<script>alert(1)</script><img src=x onerror=alert(2)>", PHONE)
+    caseworker(app.db, "ana@example.org")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    page.goto(f"{base}/console/")
+    page.fill("input[name=email]", "ana@example.org")
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_selector("li.case[data-case='1']")
+
+    # A new person reaches the queue while the caseworker watches: no reload needed.
+    page.evaluate("window.__stayed = true")
+    handed_over(app, "+351910000043", "sms", language="uk")
+    page.wait_for_selector("li.case[data-case='2']")
+    assert page.evaluate("window.__stayed") is True
+
+    page.click("li.case[data-case='1'] button.claim")
+    page.wait_for_url(f"{base}/console/cases/1")
+    card = page.inner_text("#case")
+    assert "sms" in card and "pt_BR" in card and "ARVoRe" in card
+    assert "Brasil" in page.inner_text("#record") or "BR" in page.inner_text("#record")
+    assert "<script>alert(1)</script>" in page.inner_text("#transcript")  # shown as text
+
+    page.fill("#reply-text", "Olá! Sou a Ana, técnica da equipa.")
+    expect(page.locator("#segments")).to_have_text("1")  # counted before sending
+    expect(page.locator("#encoding")).to_have_text("UCS-2")
+    page.click("#send")
+    page.wait_for_url(f"{base}/console/cases/1")
+    page.wait_for_selector("#transcript li.caseworker")
+    sender = threading.Thread(target=deliver, args=(app,))  # Playwright owns this thread's loop
+    sender.start()
+    sender.join()
+    assert channels["sms"].texts(PHONE)[-1] == "Olá! Sou a Ana, técnica da equipa."
+
+    page.evaluate("window.__stayed = true")
+    say(app, "Obrigado, Ana! <img src=x onerror=alert(3)>", PHONE)
+    page.wait_for_selector("#transcript li.person >> text=Obrigado, Ana!")
+    assert page.evaluate("window.__stayed") is True  # it arrived live
+
+    page.select_option("#outcome", "referred_arvore")
+    page.click("#close")
+    page.wait_for_selector("#case[data-status='closed']")
+    assert dialogs == []  # no script a person wrote ever ran

@@ -1,0 +1,169 @@
+"""The queue on SQLite and PostgreSQL: order, language routing, idle claims, SLA, races."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from sqlalchemy import select
+
+from bot.models import Contact, Conversation
+from handoff import queue
+from handoff.models import PRIORITIES, AuditEntry, Case, Caseworker, Notification
+from handoff.notify import Notifier
+from handoff.sla import Policy
+from tests.handoff.helpers import make_app
+
+# Wednesday 2 December 2026, an ordinary working day (Tuesday the 1st is a public holiday).
+WEDNESDAY_10H = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+
+
+def _cases(db, specs: list[tuple[str, str]], start: datetime = WEDNESDAY_10H) -> list[int]:
+    """Queued cases with (priority, language), opened one minute apart."""
+    ids = []
+    with db.transaction() as s:
+        for i, (priority, language) in enumerate(specs):
+            contact = Contact(channel="sms", address_hash=f"h{i}-{time.time_ns()}", address=f"+3519{i:08d}")
+            s.add(contact)
+            s.flush()
+            conv = Conversation(contact_id=contact.id, channel="sms", flow="t", language=language,
+                                status="handoff", outcome={"priority": priority, "reasons": []})
+            s.add(conv)
+            s.flush()
+            case, _ = queue.open_case(s, conv, Policy(), start + timedelta(minutes=i))
+            ids.append(case.id)
+    return ids
+
+
+def _worker(db, email: str, languages: list[str]) -> Caseworker:
+    with db.transaction() as s:
+        cw = Caseworker(email=email, name=email, role="caseworker", languages=languages, password_hash="x")
+        s.add(cw)
+    return cw
+
+
+def test_queue_order_urgent_first_then_my_languages_then_priority_then_waiting(db):
+    ids = _cases(db, [("normal", "uk"), ("low", "pt_BR"), ("high", "uk"), ("urgent", "ne"),
+                      ("normal", "pt_PT"), ("normal", "en")])
+    speaks_pt = _worker(db, "pt@x.org", ["pt"])
+    speaks_uk = _worker(db, "uk@x.org", ["uk", "ru"])
+    with db.sessions() as s:
+        for_pt = [c.id for c in s.scalars(queue.ordered(speaks_pt))]
+        for_uk = [c.id for c in s.scalars(queue.ordered(speaks_uk))]
+    assert for_pt == [ids[3], ids[4], ids[1], ids[2], ids[0], ids[5]]
+    assert for_uk == [ids[3], ids[2], ids[0], ids[4], ids[5], ids[1]]
+
+
+def test_raising_priority_keeps_one_case_and_moves_its_sla(db):
+    [cid] = _cases(db, [("low", "en")])
+    with db.transaction() as s:
+        conv = s.scalars(select(Conversation)).one()
+        before = s.get(Case, cid).sla_due_at
+        case, created = queue.open_case(s, conv, Policy(), WEDNESDAY_10H, priority="urgent")
+        assert (case.id, created, case.rank) == (cid, False, PRIORITIES["urgent"])
+        assert case.sla_due_at < before
+
+
+def test_idle_claim_returns_to_the_queue_keeping_its_place(db):
+    first, second = _cases(db, [("normal", "en"), ("normal", "en")])
+    cw = _worker(db, "idle@x.org", ["en"])
+    with db.transaction() as s:
+        queue.claim(s, first, cw, WEDNESDAY_10H)
+    policy = Policy(claim_idle=timedelta(minutes=30))
+    with db.transaction() as s:
+        assert queue.sweep_idle(s, policy, WEDNESDAY_10H + timedelta(minutes=29)) == []
+    with db.transaction() as s:
+        assert queue.sweep_idle(s, policy, WEDNESDAY_10H + timedelta(minutes=31)) == [first]
+    with db.sessions() as s:
+        assert [c.id for c in s.scalars(queue.ordered(cw))] == [first, second]
+        assert s.scalars(select(AuditEntry.action).order_by(AuditEntry.id.desc())).first() == "auto_release"
+
+
+def test_sla_counts_office_hours_only_and_breaches_escalate(db, tmp_path):
+    app, _channels, _clock = make_app(db, tmp_path, notify_telegram_chat="-100123", telegram_bot_token="T")
+    # Friday 17:30 Lisbon (UTC in winter): 30 office minutes left that day, then the weekend.
+    friday = datetime(2026, 12, 4, 17, 30, tzinfo=UTC)
+    [cid] = _cases(db, [("high", "en")], start=friday)
+    with db.sessions() as s:
+        due = s.get(Case, cid).sla_due_at
+    assert due == datetime(2026, 12, 7, 12, 30, tzinfo=UTC)  # 240 office minutes: Monday 12:30
+    assert app.handoff.sweep(datetime(2026, 12, 7, 12, 0, tzinfo=UTC))["escalated"] == []
+    with db.sessions() as s:
+        status = app.handoff.policy.status(s.get(Case, cid), datetime(2026, 12, 5, 12, 0, tzinfo=UTC))
+        assert (status["breached"], status["paused"], status["minutes_left"]) == (False, True, 210)
+    assert app.handoff.sweep(datetime(2026, 12, 7, 12, 31, tzinfo=UTC))["escalated"] == [cid]
+    assert app.handoff.sweep(datetime(2026, 12, 7, 13, 0, tzinfo=UTC))["escalated"] == []  # once
+    with db.sessions() as s:
+        assert s.scalars(select(Notification.kind)).all() == ["sla_breach"]
+        assert s.get(Case, cid).escalated_at is not None
+
+
+def test_team_notification_is_durable_and_retried(db, tmp_path):
+    app, _c, _clock = make_app(db, tmp_path, notify_telegram_chat="-100123", telegram_bot_token="T")
+    [cid] = _cases(db, [("urgent", "uk")])
+    with db.transaction() as s:
+        app.handoff.notifier.enqueue(s, "urgent_case", cid)
+    seen: list[dict] = []
+
+    def provider(request: httpx.Request) -> httpx.Response:
+        import json
+
+        seen.append(json.loads(request.content))
+        return httpx.Response(500 if len(seen) == 1 else 200, json={"ok": True})
+
+    import asyncio
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(provider))
+    notifier: Notifier = app.handoff.notifier
+    assert asyncio.run(notifier.deliver(db, client)) == 0  # the provider failed: kept for later
+    with db.transaction() as s:
+        row = s.scalars(select(Notification)).one()
+        assert (row.status, row.last_error) == ("pending", "HTTP 500")
+        row.next_attempt_at = row.created_at
+    assert asyncio.run(notifier.deliver(db, client)) == 1
+    assert seen[-1]["chat_id"] == "-100123" and f"#{cid}" in seen[-1]["text"]
+    assert "+351" not in seen[-1]["text"]  # no personal data on the team chat
+
+
+def test_twenty_claimers_two_hundred_cases_each_claimed_exactly_once(db):
+    _cases(db, [("normal", "en")] * 200)
+    workers = [_worker(db, f"w{i}@x.org", ["en"]) for i in range(20)]
+    claimed: list[tuple[int, int]] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(20)
+
+    def claimer(cw: Caseworker) -> None:
+        barrier.wait()
+        while True:
+            try:
+                with db.transaction() as s:
+                    case = queue.claim_next(s, cw, datetime.now(UTC))
+                    got = case.id if case else None
+            except BaseException as exc:
+                errors.append(exc)
+                return
+            if got is None:
+                return
+            with lock:
+                claimed.append((got, cw.id))
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=claimer, args=(cw,)) for cw in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    assert not errors
+    counts = Counter(cid for cid, _ in claimed)
+    assert len(counts) == 200 and set(counts.values()) == {1}
+    with db.sessions() as s:
+        rows = s.scalars(select(Case)).all()
+        assert {c.status for c in rows} == {"claimed"}
+        assert {c.id: c.assignee_id for c in rows} == dict(claimed)
+    print(f"\n{db.dialect}: 200 claims by 20 threads in {elapsed:.2f}s, "
+          f"{len({w for _, w in claimed})} claimers got work")
