@@ -19,12 +19,14 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/intake db upgrade
+	$(BIN)/intake caseworker seed-demo
 	$(BIN)/intake serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench
 
 lint: $(STAMP)

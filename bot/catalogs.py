@@ -27,12 +27,22 @@ INFO_SEGMENTS = 4     # an explanation
 KEYWORDS = {"N_": None, "_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 METHOD_MAP = [
     ("dialogs/content/**.toml", "dialogs.extract:extract_content"),
+    ("handoff/replies.json", "bot.catalogs:extract_reply_templates"),
     ("dialogs/**.py", "python"),
     ("handoff/**.py", "python"),
     ("bot/**.py", "python"),
 ]
 # Strings that are never sent to a person (the placeholder flow is an example for developers).
 EXCLUDED_FILES = ("dialogs/placeholder.py",)
+
+
+def extract_reply_templates(fileobj, keywords, comment_tags, options):  # type: ignore[no-untyped-def]
+    """Babel extractor for handoff/replies.json: each template's ``text`` is a message id."""
+    import json
+
+    data = json.loads(fileobj.read().decode("utf-8"))
+    for template in data.get("templates", []):
+        yield 1, None, template["text"], [f"reply template {template['code']}"]
 
 
 def extract() -> Catalog:

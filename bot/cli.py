@@ -58,7 +58,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         await start_channels(app)
         log.info("worker started")
         try:
-            await app.sender.run(stop)
+            await asyncio.gather(app.sender.run(stop), app.handoff.run(stop))
         finally:
             stopped.set()
             await close_channels(app)
@@ -226,8 +226,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    import os
+
+    from bot import logs
+
     args = build_parser().parse_args(argv)
+    # JSON lines in production (for a log collector), readable lines on a developer's screen.
+    logs.setup(json_lines=os.environ.get("INTAKE_ENV") == "production")
     func: Callable[[argparse.Namespace], int] = args.func
     return func(args)
 

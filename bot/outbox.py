@@ -22,6 +22,7 @@ from sqlalchemy import func, or_, select, update
 
 from bot import metrics
 from bot.db import Database, utcnow
+from bot.logs import scrub
 from bot.models import Contact, Conversation, Message, Outbox
 from channels.base import (
     Channel,
@@ -251,7 +252,7 @@ class Sender:
                     status="pending",
                     lease_until=None,
                     next_attempt_at=utcnow() + timedelta(seconds=delay),
-                    last_error=f"{reason}: {detail}"[:200],
+                    last_error=scrub(f"{reason}: {detail}")[:200],
                 )
             )
         metrics.RETRIED.labels(job.outbound.channel, reason).inc()
@@ -262,7 +263,7 @@ class Sender:
             s.execute(
                 update(Outbox)
                 .where(Outbox.id == job.outbox_id)
-                .values(status="failed", lease_until=None, last_error=f"{reason}: {detail}"[:200])
+                .values(status="failed", lease_until=None, last_error=scrub(f"{reason}: {detail}")[:200])
             )
             s.execute(update(Message).where(Message.id == job.message_id).values(status="failed"))
         metrics.FAILED.labels(job.outbound.channel, reason).inc()
@@ -280,7 +281,7 @@ class Sender:
             s.execute(
                 update(Outbox)
                 .where(Outbox.contact_id == job.contact_id, Outbox.status.in_(("pending", "sending")))
-                .values(status="cancelled", lease_until=None, last_error=f"unreachable: {detail}"[:200])
+                .values(status="cancelled", lease_until=None, last_error=scrub(f"unreachable: {detail}")[:200])
             )
             s.execute(update(Message).where(Message.id == job.message_id).values(status="failed"))
         metrics.FAILED.labels(job.outbound.channel, "unreachable").inc()

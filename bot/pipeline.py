@@ -11,12 +11,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import metrics, privacy, store, wakeup
+from bot import logs, metrics, privacy, store, wakeup
 from bot.db import Database, utcnow
 from bot.models import Contact, Conversation, Message, Outbox
 from bot.render import Rendered, Renderer
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 SAFETY_COMMANDS = frozenset({"stop", "erase", "exit"})
 # After a quick exit on a channel where we can delete our messages, the person's own remain.
 DELETE_CHAT = N_("Please also delete this chat.")
+SLOW_DOWN = N_("You are sending many messages. Please wait a minute, then write again.")
+FLOOD_WINDOW = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,7 @@ class Pipeline:
         on_commit: Callable[[], None] | None = None,
         hooks: dict[str, TurnHook] | None = None,
         deletable: frozenset[str] = frozenset(),
+        flood_limit: int = 30,
     ) -> None:
         from dialogs import DEFAULT
 
@@ -97,6 +101,7 @@ class Pipeline:
         # Hooks by action name ("handoff", "urgent", "erase", "quick_exit", "inbound_handoff").
         self.hooks: dict[str, TurnHook] = dict(hooks or {})
         self.deletable = deletable  # channels where the bot can delete what it sent
+        self.flood_limit = flood_limit  # messages per minute from one person before we pause
 
     # -- public ---------------------------------------------------------------------------
 
@@ -106,13 +111,20 @@ class Pipeline:
         try:
             with self.db.transaction() as session:
                 turn = self._turn(session, inbound)
+                logs.CONVERSATION_ID.set(turn.conversation_id)
         except IntegrityError:
             # Another process stored the same provider id between our check and our insert.
             metrics.DUPLICATES.inc()
             return Turn(conversation_id=None, duplicate=True)
         if turn.duplicate:
             metrics.DUPLICATES.inc()
+            log.info("duplicate %s message dropped", inbound.channel)
         else:
+            log.info(
+                "turn channel=%s status=%s expecting=%s replies=%d actions=%s",
+                inbound.channel, turn.status, (turn.expecting or {}).get("field"),
+                len(turn.replies), ",".join(turn.actions) or "-",
+            )
             metrics.TURNS.labels(inbound.channel).inc()
             metrics.TURN_SECONDS.observe(time.perf_counter() - started)
             if turn.replies:
@@ -141,6 +153,14 @@ class Pipeline:
             conv = self._new_conversation(session, contact, inbound)
         conv.version += 1
         self._store_inbound(session, conv, inbound)
+        if self._flooding(contact, inbound, now):
+            # Kept in the transcript, not answered: one polite word per minute at most.
+            slow = []
+            if contact.window_count == self.flood_limit + 1:
+                note = DialogReply((Text(SLOW_DOWN),), kind="info")
+                slow = self._queue(session, contact, conv, [self.renderer.reply(note, conv.language or "en")],
+                                   conv.language or "en")
+            return Turn(conv.id, replies=slow, status=conv.status, language=conv.language)
 
         keyword = inbound.meta.get("keyword")
         if keyword == "stop":  # the provider opted the person out; it answers them itself
@@ -290,6 +310,14 @@ class Pipeline:
         return written
 
     queue = _queue
+
+    def _flooding(self, contact: Contact, inbound: Inbound, now: datetime) -> bool:
+        """Count messages per minute; over the limit (danger aside) they are not answered."""
+        started = contact.window_started_at
+        if started is None or now - started > FLOOD_WINDOW:
+            contact.window_started_at, contact.window_count = now, 0
+        contact.window_count += 1
+        return contact.window_count > self.flood_limit and not is_danger(inbound.text)
 
     def _safety_input(self, conv: Conversation, inbound: Inbound) -> bool:
         """Stop, delete, exit, danger, or the answer to a pending erase confirmation: these

@@ -72,6 +72,8 @@ def create_app(app: App) -> Starlette:
         tasks = []
         if app.settings.inline_worker:
             tasks.append(asyncio.create_task(app.sender.run(stop)))
+            # Timers: idle claims back to the queue, SLA escalation, team notifications.
+            tasks.append(asyncio.create_task(app.handoff.run(stop)))
         telegram = app.channels.get("telegram")
         if telegram is not None:
             if app.settings.public_url:
@@ -95,4 +97,8 @@ def create_app(app: App) -> Starlette:
             await close_channels(app)
             app.db.dispose()
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    from starlette.middleware import Middleware
+
+    from bot.middleware import Guard
+
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(Guard)])

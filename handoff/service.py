@@ -1,34 +1,99 @@
 """The handoff seam: what the turn pipeline calls when a conversation needs a person.
 
-Each method runs inside the turn's transaction (see ``bot.pipeline.TurnHook``).
+The hook methods run inside the turn's transaction (see ``bot.pipeline.TurnHook``), under the
+person's lock. ``tick`` is the periodic work of the worker: idle claims back to the queue,
+SLA breaches escalated, team notifications delivered.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db import Database, utcnow
 from channels.base import Inbound
-from dialogs.base import Step
+from dialogs.base import N_, Reply, Step, Text
+from handoff import queue
+from handoff.models import Case
+from handoff.notify import Notifier
+from handoff.sla import Policy
 
 if TYPE_CHECKING:
     from bot.models import Conversation
+    from bot.pipeline import Pipeline
+    from bot.settings import Settings
 
 __all__ = ["Handoff"]
 
+log = logging.getLogger(__name__)
+
 
 class Handoff:
-    """Opens cases and routes a handed-off person's messages to them."""
+    """Opens cases, routes a handed-off person's messages to them, and runs the timers."""
+
+    def __init__(
+        self,
+        db: Database,
+        pipeline: Pipeline,
+        settings: Settings | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.pipeline = pipeline
+        self.settings = settings
+        self.policy = Policy.from_settings(settings) if settings is not None else Policy()
+        self.notifier = Notifier(settings)
+        self.clock = clock
+
+    # -- hooks (inside the turn's transaction) ---------------------------------------------
 
     def on_handoff(self, session: Session, conv: Conversation, inbound: Inbound, step: Step | None) -> None:
         """The screening qualified the person (or they asked for a person): queue a case."""
+        now = self.clock()
+        case, created = queue.open_case(session, conv, self.policy, now)
+        was = conv.status
+        conv.status = "handoff"
+        if created and case.priority == "urgent":
+            self.notifier.enqueue(session, "urgent_case", case.id)
+        if was != "handoff":
+            # When the dialog already said a person will write, only add when and 112.
+            self._tell_person(session, conv, now, said_who=bool(step and step.replies))
 
     def on_urgent(self, session: Session, conv: Conversation, inbound: Inbound, step: Step | None) -> None:
-        """Danger: open (or raise) an urgent case at once; the flow itself carries on."""
+        """Danger: open (or raise) an urgent case at once; the flow itself carries on.
+
+        Also called while a caseworker has the case: the pipeline lets danger words reach the
+        dialog (which gives the emergency numbers), and the open case is raised here.
+        """
+        now = self.clock()
+        before = session.scalar(
+            select(Case.priority).where(Case.conversation_id == conv.id, Case.status != "closed")
+        )
+        case, _created = queue.open_case(session, conv, self.policy, now, priority="urgent")
+        if "in_danger" not in case.reasons:
+            case.reasons = [*case.reasons, "in_danger"]
+        if conv.status == "handoff":
+            case.last_inbound_at = now
+        if before != "urgent":  # new, or raised: the team hears of it once
+            self.notifier.enqueue(session, "urgent_case", case.id)
 
     def on_inbound(self, session: Session, conv: Conversation, inbound: Inbound, step: Step | None) -> None:
         """A message from a person whose case is open: it is already stored in the transcript."""
+        now = self.clock()
+        case = session.scalars(
+            select(Case).where(Case.conversation_id == conv.id, Case.status != "closed")
+        ).first()
+        if case is None:  # handed off but no open case (e.g. closed by hand in the database)
+            case, _ = queue.open_case(session, conv, self.policy, now)
+        case.last_inbound_at = now
 
     def hooks(self) -> dict[str, object]:
         return {
@@ -36,3 +101,76 @@ class Handoff:
             "urgent": self.on_urgent,
             "inbound_handoff": self.on_inbound,
         }
+
+    def _tell_person(self, session: Session, conv: Conversation, now: datetime, said_who: bool = False) -> None:
+        """An honest message: a person will answer, when, and 112 meanwhile."""
+        office = self.policy.office
+        parts = [] if said_who else [
+            Text(N_("Thank you. A person from our team will answer you here, in this chat."))
+        ]
+        if office.is_open(now):
+            parts.append(Text(N_("Our office is open now. Please wait a little; you can keep writing here.")))
+        else:
+            opening = office.next_opening(now)
+            if opening is not None:
+                local = opening.astimezone(office.zone)
+                parts.append(
+                    Text(
+                        N_("Our office is closed now. We open again on {date} at {time} (Portugal time)."),
+                        {"date": local.strftime("%d/%m"), "time": local.strftime("%H:%M")},
+                    )
+                )
+        parts.append(Text(N_("If you are in danger, call 112 (free) at any time.")))
+        language = conv.language or "en"
+        rendered = self.pipeline.renderer.reply(Reply(tuple(parts), kind="info"), language)
+        contact = conv.contact
+        self.pipeline.queue(session, contact, conv, [rendered], language)
+
+    # -- timers (the worker) ----------------------------------------------------------------
+
+    def sweep(self, now: datetime | None = None) -> dict[str, list[int]]:
+        """Idle claims back to the queue, SLA breaches escalated; returns the case ids."""
+        now = now or self.clock()
+        with self.db.transaction() as s:
+            released = list(queue.sweep_idle(s, self.policy, now))
+            escalated = self._escalate(s, now)
+        return {"released": released, "escalated": escalated}
+
+    def _escalate(self, session: Session, now: datetime) -> list[int]:
+        due = session.scalars(
+            select(Case)
+            .where(
+                Case.status != "closed",
+                Case.first_response_at.is_(None),
+                Case.escalated_at.is_(None),
+                Case.sla_due_at < now,
+            )
+            .with_for_update(skip_locked=True)
+        ).all()
+        for case in due:
+            case.escalated_at = now
+            queue.audit(session, None, "escalate", case.id, priority=case.priority)
+            self.notifier.enqueue(session, "sla_breach", case.id)
+        return [c.id for c in due]
+
+    async def tick(self) -> dict[str, Any]:
+        """One round of the timers; call it every few seconds from the worker."""
+        result: dict[str, Any] = dict(await asyncio.to_thread(self.sweep))
+        result["notified"] = await self.notifier.deliver(self.db)
+        return result
+
+    async def run(self, stop: asyncio.Event, every: float = 15.0) -> None:
+        """Tick until ``stop`` is set (the worker and ``serve``'s inline worker run this)."""
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:  # a database hiccup must not stop the timers
+                log.exception("handoff tick failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=every)
+
+
+async def tick(app: Any) -> dict[str, Any]:
+    """``await tick(app)``: the worker's periodic call (same as ``app.handoff.tick()``)."""
+    result: dict[str, Any] = await app.handoff.tick()
+    return result

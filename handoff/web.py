@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
 
+from handoff import api, console
+
 if TYPE_CHECKING:
     from bot.app import App
 
@@ -13,4 +15,4 @@ __all__ = ["routes"]
 
 
 def routes(app: App) -> list[BaseRoute]:
-    return []
+    return [*api.routes(app), *console.routes(app)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import bot.models  # noqa: F401  (registers the tables on the metadata)
+import handoff.models  # noqa: F401
 from bot.db import Base
 
 connection = context.config.attributes.get("connection")

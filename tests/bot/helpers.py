@@ -35,7 +35,9 @@ class FixedLanguage:
 def make_pipeline(db: Database, flow: str = "placeholder") -> tuple[Pipeline, Sender, RecordingChannel]:
     channel = RecordingChannel("fake")
     sender = Sender(db, {"fake": channel}, poll=0.05)
-    pipeline = Pipeline(db, Renderer(lambda _l: Identity()), FixedLanguage(), flow=flow, on_commit=sender.wake)
+    # No flood limit here: these tests send bursts on purpose (the limit has its own test).
+    pipeline = Pipeline(db, Renderer(lambda _l: Identity()), FixedLanguage(), flow=flow, on_commit=sender.wake,
+                        flood_limit=10_000)
     return pipeline, sender, channel
 
 

@@ -196,3 +196,19 @@ def test_fifty_messages_from_five_processes(db):
         assert s.scalar(select(Conversation.version)) == 51
         turns = s.scalars(select(Message.turn).where(Message.direction == "in").order_by(Message.id)).all()
         assert turns == list(range(1, 52))
+
+
+def test_flooding_gets_one_polite_slow_down_and_loses_nothing(db):
+    pipeline, _, _ = make_pipeline(db)
+    pipeline.flood_limit = 5
+    turns = [say(pipeline, f"spam {i}", provider_id=f"f{i}") for i in range(12)]
+    slowed = [t for t in turns[5:] if t.replies]
+    assert len(slowed) == 1 and slowed[0].replies[0].text.startswith("You are sending many messages")
+    assert all(not t.replies for t in turns[7:])
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Message).where(Message.direction == "in")) == 12
+    # danger words always get through
+    from channels.base import Inbound
+
+    danger = pipeline.handle(Inbound(channel="fake", address="p1", text="help me please", provider_id="d1"))
+    assert danger.replies

@@ -26,7 +26,7 @@ def test_a_session_starts_with_the_greeting_and_what_is_expected(client):
     data = response.json()
     assert data["session_id"] and data["token"]
     assert data["language"] == "en"
-    assert [r["text"].split("\n")[0] for r in data["replies"]][0].startswith("Hello")
+    assert next(r["text"].split("\n")[0] for r in data["replies"]).startswith("Hello")
     assert data["expecting"] == {
         "field": "consent", "type": "yes_no",
         "options": [{"label": "Yes", "value": "yes"}, {"label": "No", "value": "no"}],

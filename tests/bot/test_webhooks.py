@@ -108,7 +108,7 @@ def test_telegram_malformed_body_is_a_clean_400(telegram):
 
 
 def test_telegram_provider_errors_delay_but_lose_nothing(telegram):
-    client, fake, app = telegram
+    client, fake, _app = telegram
     fake.fail_next(times=2, status=502, method="sendMessage")
     fake.rate_limit_next(times=1, retry_after=1, method="sendMessage")
     assert post_update(client, {"update_id": 900, **text_update(44, "hello", "en")}).status_code == 200
@@ -193,7 +193,7 @@ def test_twilio_replay_is_processed_once_and_outage_loses_nothing(twilio):
 
 
 def test_stop_keyword_opts_out_without_a_reply(twilio):
-    client, fake, app = twilio
+    client, fake, _app = twilio
     post_form(client, "/webhooks/twilio/messages", fake.inbound("hello", from_="+447700900125"), fake.auth_token)
     wait_for(lambda: len(fake.delivered) >= 2)
     post_form(client, "/webhooks/twilio/messages", fake.inbound("STOP", from_="+447700900125"), fake.auth_token)

@@ -1,0 +1,133 @@
+"""The case card: a case as the API returns it and the console shows it.
+
+The intake record and the outcome are labelled in the caseworker's language; the transcript
+stays in the language the person wrote in, oldest first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import Contact, Conversation, Message
+from handoff.i18n import code_label, field_label, value_label
+from handoff.models import Case, CaseNote, Caseworker
+from handoff.reply import blocked_reason
+from handoff.sla import Policy
+
+__all__ = ["case_detail", "case_summary", "conversation_item", "transcript"]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def waiting_seconds(case: Case, now: datetime) -> int:
+    """How long the person has waited for a first human answer (so far, or in total)."""
+    end = case.first_response_at or case.closed_at or now
+    return max(0, int((end - case.opened_at).total_seconds()))
+
+
+def case_summary(case: Case, policy: Policy, now: datetime, names: dict[int, str]) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "conversation_id": case.conversation_id,
+        "channel": case.channel,
+        "status": case.status,
+        "language": case.language,
+        "programme": case.programme,
+        "eligibility": case.eligibility,
+        "priority": case.priority,
+        "reasons": list(case.reasons or []),
+        "assignee": (
+            {"id": case.assignee_id, "name": names.get(case.assignee_id, "")} if case.assignee_id else None
+        ),
+        "opened_at": _iso(case.opened_at),
+        "claimed_at": _iso(case.claimed_at),
+        "closed_at": _iso(case.closed_at),
+        "outcome": case.outcome,
+        "waiting_seconds": waiting_seconds(case, now),
+        "sla": policy.status(case, now),
+        "escalated": case.escalated_at is not None,
+    }
+
+
+def transcript(session: Session, conversation_id: int, after: int = 0) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.id > after)
+        .order_by(Message.id)
+    ).all()
+    return [
+        {
+            "id": m.id,
+            "direction": m.direction,
+            "author": m.author,
+            "text": m.body,
+            "status": m.status,
+            "at": _iso(m.created_at),
+        }
+        for m in rows
+    ]
+
+
+def names_of(session: Session) -> dict[int, str]:
+    return {cw.id: cw.name for cw in session.scalars(select(Caseworker))}
+
+
+def case_detail(session: Session, case: Case, policy: Policy, now: datetime, lang: str) -> dict[str, Any]:
+    """The full case card; ``lang`` (pt|en) is the caseworker's language for labels."""
+    conv = session.get(Conversation, case.conversation_id)
+    contact = session.get(Contact, case.contact_id)
+    record: dict[str, Any] = dict(conv.record or {}) if conv else {}
+    names = names_of(session)
+    notes = session.scalars(select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id))
+    out = case_summary(case, policy, now, names)
+    out.update(
+        {
+            "address": contact.address if contact else None,
+            "record": record,
+            "record_labelled": [
+                {"field": k, "label": field_label(k, lang), "value": value_label(v, lang)}
+                for k, v in record.items()
+            ],
+            "outcome_labelled": {
+                "programme": code_label(case.programme, lang) if case.programme else None,
+                "eligibility": code_label(case.eligibility, lang) if case.eligibility else None,
+                "priority": code_label(case.priority, lang),
+                "reasons": [code_label(r, lang) for r in case.reasons or []],
+            },
+            "rules_version": (conv.outcome or {}).get("rules_version") if conv else None,
+            "transcript": transcript(session, case.conversation_id),
+            "notes": [
+                {"id": n.id, "text": n.body, "author": names.get(n.caseworker_id or 0, ""), "at": _iso(n.created_at)}
+                for n in notes
+            ],
+            "contact_status": contact.status if contact else None,
+            "can_send": None if contact is None else blocked_reason(contact, case.channel, now) is None,
+            "blocked_reason": None if contact is None else blocked_reason(contact, case.channel, now),
+        }
+    )
+    return out
+
+
+def conversation_item(session: Session, conv: Conversation) -> dict[str, Any]:
+    """A conversation as the supervisors' view lists it (DESIGN.md §3)."""
+    open_case = session.scalars(
+        select(Case.id).where(Case.conversation_id == conv.id).order_by(Case.id.desc())
+    ).first()
+    return {
+        "id": conv.id,
+        "channel": conv.channel,
+        "status": conv.status,
+        "language": conv.language,
+        "expecting": conv.expecting,
+        "record": conv.record or {},
+        "outcome": conv.outcome,
+        "case_id": open_case,
+        "state": conv.state,
+        "updated_at": _iso(conv.updated_at),
+    }

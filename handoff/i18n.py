@@ -1,0 +1,154 @@
+"""The console's own words in Portuguese and English, and labels for intake fields and codes.
+
+Caseworkers read the case card in their own language whatever language the person used, so
+record fields and outcome codes are labelled here (pt and en); the transcript stays as written.
+An unknown key or code falls back to itself made readable, never to an error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["LANGUAGES", "code_label", "field_label", "t", "value_label"]
+
+LANGUAGES = ("pt", "en")
+
+# (English, Portuguese)
+_UI: dict[str, tuple[str, str]] = {
+    "title": ("Caseworker console", "Consola de técnicos"),
+    "login": ("Sign in", "Entrar"),
+    "logout": ("Sign out", "Sair"),
+    "email": ("Email", "Email"),
+    "password": ("Password", "Palavra-passe"),
+    "bad_login": ("Wrong email or password, or the account is locked for 15 minutes after 5 failures.",
+                  "Email ou palavra-passe errados, ou conta bloqueada 15 minutos após 5 falhas."),
+    "queue": ("Queue", "Fila"),
+    "mine": ("My cases", "Os meus casos"),
+    "claimed_all": ("Claimed by others", "Com outros técnicos"),
+    "empty": ("Nothing here.", "Nada aqui."),
+    "claim": ("Claim", "Assumir"),
+    "claim_next": ("Claim next case", "Assumir próximo caso"),
+    "release": ("Release", "Devolver à fila"),
+    "close": ("Close case", "Encerrar caso"),
+    "outcome": ("Outcome", "Resultado"),
+    "reply": ("Send", "Enviar"),
+    "reply_to": ("Reply to the person", "Responder à pessoa"),
+    "template": ("Standard message (sent in the person's language)",
+                 "Mensagem padrão (enviada na língua da pessoa)"),
+    "no_template": ("— write my own —", "— escrever a minha —"),
+    "note": ("Internal note", "Nota interna"),
+    "add_note": ("Add note", "Adicionar nota"),
+    "notes": ("Notes", "Notas"),
+    "transcript": ("Conversation (as written)", "Conversa (tal como escrita)"),
+    "record": ("Intake record", "Registo da triagem"),
+    "channel": ("Channel", "Canal"),
+    "language": ("Language", "Língua"),
+    "priority": ("Priority", "Prioridade"),
+    "programme": ("Programme", "Programa"),
+    "eligibility": ("Eligibility", "Elegibilidade"),
+    "reasons": ("Reasons", "Motivos"),
+    "waiting": ("Waiting", "Em espera"),
+    "sla": ("Reply due", "Resposta até"),
+    "breached": ("SLA breached", "Prazo ultrapassado"),
+    "paused": ("paused, office closed", "em pausa, escritório fechado"),
+    "assignee": ("Caseworker", "Técnico"),
+    "status": ("Status", "Estado"),
+    "segments": ("SMS segments", "Segmentos SMS"),
+    "blocked": ("Cannot send", "Não é possível enviar"),
+    "reassign": ("Reassign to", "Reatribuir a"),
+    "person": ("Person", "Pessoa"),
+    "bot": ("Bot", "Bot"),
+    "caseworker": ("Caseworker", "Técnico"),
+    "back": ("Back to the queue", "Voltar à fila"),
+    "speaks": ("in your languages", "nas suas línguas"),
+    "queued": ("queued", "em fila"),
+    "claimed": ("claimed", "assumido"),
+    "closed": ("closed", "encerrado"),
+    "minutes": ("min", "min"),
+}
+
+_FIELDS: dict[str, tuple[str, str]] = {
+    "language": ("Language", "Língua"),
+    "consent": ("Consent", "Consentimento"),
+    "in_danger_now": ("In danger now", "Em perigo agora"),
+    "in_portugal": ("In Portugal", "Em Portugal"),
+    "district": ("District", "Distrito"),
+    "nationality": ("Nationality", "Nacionalidade"),
+    "eu_family_member": ("Family member of an EU citizen", "Familiar de cidadão da UE"),
+    "wants_to_return": ("Wants to return", "Quer regressar"),
+    "fears_return": ("Fears return", "Receia regressar"),
+    "destination_country": ("Destination country", "País de destino"),
+    "household_size": ("Household size", "Agregado familiar"),
+    "minors_count": ("Minors", "Menores"),
+    "is_minor_alone": ("Unaccompanied minor", "Menor desacompanhado"),
+    "travel_document": ("Travel document", "Documento de viagem"),
+    "previous_return_assistance": ("Previous return assistance", "Apoio ao regresso anterior"),
+    "legal_impediment": ("Legal impediment", "Impedimento legal"),
+    "trafficking_indicators": ("Trafficking indicators", "Indicadores de tráfico"),
+    "vulnerabilities": ("Vulnerabilities", "Vulnerabilidades"),
+    "contact_preference": ("Contact preference", "Preferência de contacto"),
+}
+
+_CODES: dict[str, tuple[str, str]] = {
+    "yes": ("yes", "sim"), "no": ("no", "não"), "unsure": ("unsure", "indeciso"),
+    "unknown": ("unknown", "desconhecido"), "true": ("yes", "sim"), "false": ("no", "não"),
+    "urgent": ("urgent", "urgente"), "high": ("high", "alta"), "normal": ("normal", "normal"),
+    "low": ("low", "baixa"),
+    "arvore": ("ARVoRe (assisted voluntary return)", "ARVoRe (retorno voluntário assistido)"),
+    "eu_trafficking_fund": ("EU trafficking emergency fund", "Fundo de emergência UE (tráfico)"),
+    "trafficking_support": ("Trafficking victim support", "Apoio a vítimas de tráfico"),
+    "asylum_info": ("Asylum information", "Informação sobre asilo"),
+    "referral": ("Referral", "Encaminhamento"), "out_of_scope": ("Out of scope", "Fora do âmbito"),
+    "likely_eligible": ("likely eligible", "provavelmente elegível"),
+    "not_eligible": ("not eligible", "não elegível"), "needs_review": ("needs review", "a rever"),
+    "valid_passport": ("valid passport", "passaporte válido"),
+    "expired_passport": ("expired passport", "passaporte caducado"), "none": ("none", "nenhum"),
+    "in_danger": ("in danger", "em perigo"), "minor_alone": ("unaccompanied minor", "menor desacompanhado"),
+    "trafficking_indicators": ("trafficking indicators", "indicadores de tráfico"),
+    "vulnerable": ("vulnerable", "vulnerável"),
+    "minors_in_household": ("minors in the household", "menores no agregado"),
+    "documents_withheld": ("documents withheld", "documentos retidos"),
+    "unpaid_wages": ("unpaid wages", "salários em atraso"), "debt": ("debt", "dívida"),
+    "movement_restricted": ("movement restricted", "liberdade restringida"),
+    "threats_or_violence": ("threats or violence", "ameaças ou violência"),
+    "deceived_about_work": ("deceived about work", "enganado sobre o trabalho"),
+    "forced_activity": ("forced activity", "atividade forçada"),
+    "pregnant": ("pregnant", "grávida"), "medical": ("medical needs", "necessidades médicas"),
+    "disability": ("disability", "deficiência"), "elderly": ("elderly", "idoso"),
+    "homeless": ("homeless", "sem abrigo"), "domestic_violence": ("domestic violence", "violência doméstica"),
+    "wants_to_return": ("wants to return", "quer regressar"), "fears_return": ("fears return", "receia regressar"),
+    "asked_for_person": ("asked for a person", "pediu uma pessoa"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "pt" else pair[0]
+
+
+def t(key: str, lang: str) -> str:
+    pair = _UI.get(key)
+    return _pick(pair, lang) if pair else key
+
+
+def field_label(name: str, lang: str) -> str:
+    pair = _FIELDS.get(name)
+    return _pick(pair, lang) if pair else name.replace("_", " ")
+
+
+def code_label(code: str, lang: str) -> str:
+    pair = _CODES.get(code)
+    return _pick(pair, lang) if pair else code.replace("_", " ")
+
+
+def value_label(value: Any, lang: str) -> str:
+    """A record value made readable: codes labelled, lists joined, booleans as yes/no."""
+    if isinstance(value, bool):
+        return code_label("true" if value else "false", lang)
+    if isinstance(value, list):
+        return ", ".join(value_label(v, lang) for v in value) or "—"
+    if isinstance(value, dict):
+        inner = value.get("value", value.get("given"))
+        return value_label(inner, lang) if inner is not None else ", ".join(f"{k}: {v}" for k, v in value.items())
+    if value is None:
+        return "—"
+    return code_label(str(value), lang) if isinstance(value, str) else str(value)

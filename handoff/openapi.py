@@ -1,0 +1,134 @@
+"""The OpenAPI 3.1 document of the caseworker REST API, written by hand (served at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handoff.queue import OUTCOMES
+
+__all__ = ["document"]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ERRORS = {
+    "401": {"$ref": "#/components/responses/Unauthorised"},
+    "403": {"$ref": "#/components/responses/Error"},
+    "404": {"$ref": "#/components/responses/Error"},
+    "409": {"$ref": "#/components/responses/Error"},
+    "422": {"$ref": "#/components/responses/Error"},
+}
+_ID = [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+
+def _op(summary: str, ok: dict[str, Any], body: dict[str, Any] | None = None, code: str = "200",
+        params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "parameters": params or [], "responses": {code: ok, **_ERRORS}}
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return op
+
+
+def _list(item: str) -> dict[str, Any]:
+    return {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": _ref(item)}}}
+
+
+def document() -> dict[str, Any]:
+    case_ok = _json(_ref("Case"), "the case")
+    schemas: dict[str, Any] = {
+        "Error": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}},
+        "Sla": {"type": "object", "properties": {
+            "due_at": {"type": "string", "format": "date-time"}, "breached": {"type": "boolean"},
+            "met": {"type": "boolean"}, "minutes_left": {"type": ["integer", "null"]},
+            "paused": {"type": "boolean", "description": "the office is closed: the clock does not run"}}},
+        "Message": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "direction": {"enum": ["in", "out"]},
+            "author": {"enum": ["person", "bot", "caseworker"]}, "text": {"type": "string"},
+            "status": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}},
+        "Case": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "conversation_id": {"type": "integer"},
+            "channel": {"enum": ["telegram", "sms", "whatsapp", "webchat"]},
+            "address": {"type": "string", "description": "only in GET /cases/{id}"},
+            "status": {"enum": ["queued", "claimed", "closed"]},
+            "language": {"type": "string", "description": "the person's locale, e.g. pt_BR"},
+            "programme": {"type": ["string", "null"]}, "eligibility": {"type": ["string", "null"]},
+            "priority": {"enum": ["urgent", "high", "normal", "low"]},
+            "reasons": {"type": "array", "items": {"type": "string"}},
+            "record": {"type": "object", "description": "the intake record (GET /cases/{id} only)"},
+            "transcript": {"type": "array", "items": _ref("Message"),
+                           "description": "in the original language, oldest first (GET /cases/{id} only)"},
+            "waiting_seconds": {"type": "integer"}, "sla": _ref("Sla"),
+            "outcome": {"type": ["string", "null"], "enum": [*OUTCOMES, None]},
+            "assignee": {"type": ["object", "null"]}, "escalated": {"type": "boolean"}}},
+        "Conversation": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "channel": {"type": "string"}, "status": {"type": "string"},
+            "language": {"type": ["string", "null"]}, "expecting": {"type": ["object", "null"]},
+            "record": {"type": "object"}, "outcome": {"type": ["object", "null"]},
+            "case_id": {"type": ["integer", "null"]}}},
+        "Sent": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "text": {"type": "string"}, "segments": {"type": "integer"},
+            "encoding": {"enum": ["GSM-7", "UCS-2"]}, "characters": {"type": "integer"}}},
+        "Template": {"type": "object", "properties": {
+            "code": {"type": "string"}, "title": {"type": "string"}, "text": {"type": "string"},
+            "segments": {"type": "integer"}}},
+    }
+    paths: dict[str, Any] = {
+        "/api/v1/cases": {"get": _op("Cases in this caseworker's queue order", _json(_list("Case"), "cases"),
+            params=[{"name": "status", "in": "query", "schema": {"enum": ["queued", "claimed", "closed"]}}])},
+        "/api/v1/cases/next/claim": {"post": _op("Claim the first case of my queue order", case_ok)},
+        "/api/v1/cases/{case_id}": {"get": _op("The case card (audited as a view)", case_ok, params=_ID)},
+        "/api/v1/cases/{case_id}/claim": {"post": _op("Claim a queued case (409 if taken)", case_ok, params=_ID)},
+        "/api/v1/cases/{case_id}/release": {"post": _op("Return my claimed case to the queue", case_ok, params=_ID)},
+        "/api/v1/cases/{case_id}/reassign": {"post": _op("Give a case to a caseworker (supervisors)", case_ok,
+            {"type": "object", "properties": {"caseworker_id": {"type": "integer"}, "email": {"type": "string"}}},
+            params=_ID)},
+        "/api/v1/cases/{case_id}/messages": {
+            "get": _op("The transcript after a message id", _json(_list("Message"), "messages"), params=[
+                *_ID, {"name": "after", "in": "query", "schema": {"type": "integer"}}]),
+            "post": _op("Reply to the person through their channel (409 when they opted out or the "
+                        "WhatsApp 24-hour window is closed)", _json(_ref("Sent"), "queued for delivery"),
+                        {"type": "object", "properties": {"text": {"type": "string", "maxLength": 1600},
+                                                          "template": {"type": "string"}}},
+                        code="201", params=_ID)},
+        "/api/v1/cases/{case_id}/notes": {"post": _op("Add an internal note", _json({"type": "object"}, "the note"),
+            {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}},
+            code="201", params=_ID)},
+        "/api/v1/cases/{case_id}/close": {"post": _op("Close the case; the person returns to the bot", case_ok,
+            {"type": "object", "required": ["outcome"], "properties": {"outcome": {"enum": list(OUTCOMES)}}},
+            params=_ID)},
+        "/api/v1/conversations": {"get": _op("Conversations (supervisors): by address, or those still with the bot",
+            _json(_list("Conversation"), "conversations"), params=[
+                {"name": "channel", "in": "query", "schema": {"enum": ["telegram", "sms", "whatsapp", "webchat"]}},
+                {"name": "address", "in": "query", "schema": {"type": "string"},
+                 "description": "Telegram chat id, E.164 number or web chat session id"}])},
+        "/api/v1/templates": {"get": _op("Standard replies rendered in a language", _json(_list("Template"), "templates"),
+            params=[{"name": "language", "in": "query", "schema": {"type": "string"}}])},
+        "/api/v1/cases/{case_id}/export": {"get": _op("The full case card for export (supervisors; audited)",
+            case_ok, params=_ID)},
+        "/api/v1/audit": {"get": _op("Who viewed, replied to, exported or closed what (supervisors)",
+            _json({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}},
+                  "audit entries, newest first"),
+            params=[{"name": "case_id", "in": "query", "schema": {"type": "integer"}}])},
+        "/api/v1/me": {"get": _op("The token's caseworker", _json({"type": "object"}, "me"))},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Intake assistant caseworker API", "version": "1"},
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "create one with `intake token create EMAIL`"}},
+            "schemas": schemas,
+            "responses": {
+                "Error": _json(_ref("Error"), "refused; detail says why"),
+                "Unauthorised": _json(_ref("Error"), "no token, or an unknown or revoked one"),
+            },
+        },
+    }

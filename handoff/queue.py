@@ -1,0 +1,250 @@
+"""The queue: open, list, claim, release, reassign, note and close cases; sweep idle claims.
+
+Every function runs inside a caller's transaction. Claims are atomic: PostgreSQL locks the
+chosen row (``FOR UPDATE SKIP LOCKED`` for "next case", ``FOR UPDATE`` for a named one);
+SQLite's ``BEGIN IMMEDIATE`` already serialises writers. Lock order is always contact, then
+case (as the turn pipeline does), so a caseworker's action never deadlocks with a turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, case, literal, select
+from sqlalchemy.orm import Session
+
+from bot.models import Contact, Conversation
+from handoff.errors import Conflict, Forbidden, Invalid, NotFound
+from handoff.models import PRIORITIES, AuditEntry, Case, CaseNote, Caseworker
+from handoff.sla import Policy
+
+__all__ = [
+    "OUTCOMES",
+    "add_note",
+    "audit",
+    "claim",
+    "claim_next",
+    "close",
+    "get_case",
+    "lock_for_person",
+    "open_case",
+    "ordered",
+    "reassign",
+    "release",
+    "sweep_idle",
+]
+
+# Close codes: what came of the case (listed in the OpenAPI document).
+OUTCOMES = (
+    "referred_arvore",
+    "referred_eu_trafficking_fund",
+    "referred_trafficking_support",
+    "referred_asylum",
+    "referred_other",
+    "information_given",
+    "not_eligible",
+    "no_response",
+    "duplicate",
+    "withdrawn",
+)
+
+
+def base_language(locale: str | None) -> str:
+    return (locale or "en").replace("-", "_").split("_")[0].lower()
+
+
+def audit(session: Session, who: Caseworker | None, action: str, case_id: int | None = None, **detail: Any) -> None:
+    session.add(AuditEntry(caseworker_id=who.id if who else None, action=action, case_id=case_id, detail=detail))
+
+
+def open_case(
+    session: Session, conv: Conversation, policy: Policy, now: datetime, priority: str | None = None
+) -> tuple[Case, bool]:
+    """The conversation's open case, created or raised to ``priority``; True when new."""
+    outcome = conv.outcome or {}
+    wanted = priority or outcome.get("priority") or "normal"
+    if wanted not in PRIORITIES:
+        wanted = "normal"
+    reasons = [str(r) for r in outcome.get("reasons") or []]
+    existing = session.scalars(
+        select(Case).where(Case.conversation_id == conv.id, Case.status != "closed").with_for_update()
+    ).first()
+    if existing is not None:
+        if PRIORITIES[wanted] < existing.rank:
+            existing.priority, existing.rank = wanted, PRIORITIES[wanted]
+            existing.sla_due_at = policy.due(wanted, existing.opened_at)
+        existing.reasons = list(dict.fromkeys([*existing.reasons, *reasons]))
+        existing.programme = outcome.get("programme") or existing.programme
+        existing.eligibility = outcome.get("eligibility") or existing.eligibility
+        return existing, False
+    created = Case(
+        conversation_id=conv.id,
+        contact_id=conv.contact_id,
+        channel=conv.channel,
+        language=conv.language or "en",
+        lang=base_language(conv.language),
+        status="queued",
+        priority=wanted,
+        rank=PRIORITIES[wanted],
+        reasons=reasons,
+        programme=outcome.get("programme"),
+        eligibility=outcome.get("eligibility"),
+        opened_at=now,
+        queued_at=now,
+        sla_due_at=policy.due(wanted, now),
+        version=0,
+    )
+    session.add(created)
+    session.flush()
+    audit(session, None, "open", created.id, priority=wanted)
+    return created, True
+
+
+def ordered(cw: Caseworker | None, status: str | None = "queued") -> Select[Case]:
+    """Cases in queue order for this caseworker.
+
+    Urgent cases come first for everyone (safety does not wait for a language match); then the
+    cases in languages the caseworker speaks; then priority; then the longest waiting.
+    """
+    stmt = select(Case)
+    if status:
+        stmt = stmt.where(Case.status == status)
+    speaks = [base_language(x) for x in (cw.languages if cw else [])]
+    match = case((Case.lang.in_(speaks), 0), else_=1) if speaks else literal(0)
+    urgent = case((Case.rank == 0, 0), else_=1)
+    return stmt.order_by(urgent, match, Case.rank, Case.queued_at, Case.id)
+
+
+def get_case(session: Session, case_id: int, lock: bool = False) -> Case:
+    stmt = select(Case).where(Case.id == case_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    found = session.scalars(stmt).first()
+    if found is None:
+        raise NotFound(f"case {case_id} does not exist")
+    return found
+
+
+def lock_for_person(session: Session, case_id: int) -> tuple[Case, Contact, Conversation]:
+    """Lock the person (contact row) then the case: the order the turn pipeline uses."""
+    contact_id = session.scalar(select(Case.contact_id).where(Case.id == case_id))
+    if contact_id is None:
+        raise NotFound(f"case {case_id} does not exist")
+    contact = session.scalars(
+        select(Contact).where(Contact.id == contact_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    found = get_case(session, case_id, lock=True)
+    conv = session.get(Conversation, found.conversation_id, populate_existing=True)
+    assert conv is not None  # the foreign key guarantees it
+    return found, contact, conv
+
+
+def _take(found: Case, cw: Caseworker, now: datetime) -> None:
+    found.status, found.assignee_id = "claimed", cw.id
+    found.claimed_at = found.last_activity_at = now
+    found.version += 1
+
+
+def claim(session: Session, case_id: int, cw: Caseworker, now: datetime) -> Case:
+    found = get_case(session, case_id, lock=True)
+    if found.status == "claimed" and found.assignee_id == cw.id:
+        return found  # claiming twice is harmless (a double click)
+    if found.status != "queued":
+        raise Conflict(f"case {case_id} is {found.status}, not queued")
+    _take(found, cw, now)
+    audit(session, cw, "claim", found.id)
+    return found
+
+
+def claim_next(session: Session, cw: Caseworker, now: datetime) -> Case | None:
+    """Claim the first case of this caseworker's queue order; None when the queue is empty."""
+    found = session.scalars(ordered(cw).limit(1).with_for_update(skip_locked=True)).first()
+    if found is None:
+        return None
+    _take(found, cw, now)
+    audit(session, cw, "claim", found.id)
+    return found
+
+
+def must_hold(found: Case, cw: Caseworker, acting: str) -> None:
+    """Only the assignee acts on a claimed case; supervisors may step in."""
+    if found.status == "closed":
+        raise Conflict(f"case {found.id} is closed")
+    if found.status != "claimed":
+        raise Conflict(f"claim case {found.id} before you {acting}")
+    if found.assignee_id != cw.id and cw.role not in ("supervisor", "admin"):
+        raise Forbidden(f"case {found.id} is claimed by another caseworker")
+
+
+def release(session: Session, case_id: int, cw: Caseworker, now: datetime) -> Case:
+    found = get_case(session, case_id, lock=True)
+    must_hold(found, cw, "release it")
+    found.status, found.assignee_id, found.claimed_at = "queued", None, None
+    found.version += 1
+    audit(session, cw, "release", found.id)
+    return found
+
+
+def reassign(session: Session, case_id: int, to: Caseworker, by: Caseworker, now: datetime) -> Case:
+    if by.role not in ("supervisor", "admin"):
+        raise Forbidden("only supervisors reassign cases")
+    if not to.active:
+        raise Invalid(f"{to.email} is not an active caseworker")
+    found = get_case(session, case_id, lock=True)
+    if found.status == "closed":
+        raise Conflict(f"case {case_id} is closed")
+    _take(found, to, now)
+    audit(session, by, "reassign", found.id, to=to.id)
+    return found
+
+
+def add_note(session: Session, case_id: int, cw: Caseworker, text: str, now: datetime) -> CaseNote:
+    text = text.strip()
+    if not text:
+        raise Invalid("a note needs text")
+    if len(text) > 4000:
+        raise Invalid("a note can be at most 4000 characters")
+    found = get_case(session, case_id)
+    if found.status == "closed":
+        raise Conflict(f"case {found.id} is closed")
+    if found.status == "claimed" and found.assignee_id != cw.id and cw.role == "caseworker":
+        raise Forbidden(f"case {found.id} is claimed by another caseworker")
+    note = CaseNote(case_id=found.id, caseworker_id=cw.id, body=text)
+    session.add(note)
+    if found.status == "claimed" and found.assignee_id == cw.id:
+        found.last_activity_at = now  # working on the case keeps the claim alive
+    session.flush()
+    audit(session, cw, "note", found.id)
+    return note
+
+
+def close(session: Session, case_id: int, cw: Caseworker, outcome: str, now: datetime) -> Case:
+    """Close the case and hand the person back to the bot (a new conversation next time)."""
+    if outcome not in OUTCOMES:
+        raise Invalid(f"outcome must be one of: {', '.join(OUTCOMES)}")
+    found, _contact, conv = lock_for_person(session, case_id)
+    must_hold(found, cw, "close it")
+    found.status, found.outcome, found.closed_at = "closed", outcome, now
+    found.version += 1
+    if conv.status == "handoff":
+        # The pipeline starts a fresh conversation on the person's next message.
+        conv.status = "closed"
+    audit(session, cw, "close", found.id, outcome=outcome)
+    return found
+
+
+def sweep_idle(session: Session, policy: Policy, now: datetime) -> Sequence[int]:
+    """Claims idle longer than the policy allows go back to the queue (keeping their place)."""
+    stale = session.scalars(
+        select(Case)
+        .where(Case.status == "claimed", Case.last_activity_at < now - policy.claim_idle)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for found in stale:
+        found.status, found.assignee_id, found.claimed_at = "queued", None, None
+        found.version += 1
+        audit(session, None, "auto_release", found.id)
+    return [c.id for c in stale]

@@ -1,0 +1,121 @@
+"""Caseworker replies: through the person's own channel, with templates and SMS segment counts.
+
+A reply is a Message (author ``caseworker``) plus an Outbox row written by the turn pipeline's
+own ``queue``, under the person's lock, so it is ordered with the bot's messages and delivered
+by the same sender. Sending is refused with a reason when the person opted out or, on
+WhatsApp, when the 24-hour window since their last message has closed (a free-form message
+would be rejected by the provider; only an approved template could go out then).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.models import Contact
+from bot.render import Rendered
+from channels.segments import count_segments, encoding
+from dialogs.base import Reply, Text
+from handoff.errors import Conflict, Invalid
+from handoff.models import Caseworker
+from handoff.queue import audit, lock_for_person, must_hold
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from bot.pipeline import Pipeline
+
+__all__ = ["MAX_REPLY", "WHATSAPP_WINDOW", "blocked_reason", "preview", "send_reply", "templates"]
+
+MAX_REPLY = 1600  # characters: Twilio's limit for one SMS/WhatsApp body
+WHATSAPP_WINDOW = timedelta(hours=24)
+_DATA = Path(__file__).resolve().parent / "replies.json"
+
+
+@cache
+def templates() -> tuple[dict[str, Any], ...]:
+    """The standard replies (code, title per console language, English message id)."""
+    data = json.loads(_DATA.read_text(encoding="utf-8"))
+    return tuple(data["templates"])
+
+
+def template(code: str) -> dict[str, Any]:
+    for item in templates():
+        if item["code"] == code:
+            return item
+    raise Invalid(f"no template {code!r}; known: {', '.join(t['code'] for t in templates())}")
+
+
+def preview(text: str, channel: str) -> dict[str, Any]:
+    """What sending ``text`` costs: SMS segments and encoding (shown before sending)."""
+    return {
+        "characters": len(text),
+        "segments": count_segments(text),
+        "encoding": encoding(text) if text else "GSM-7",
+        "priced_per_segment": channel in ("sms",),
+    }
+
+
+def blocked_reason(contact: Contact, channel: str, now: datetime) -> str | None:
+    """Why nothing can be sent to this person now, or None."""
+    if contact.status == "stopped":
+        return "the person opted out (STOP): no message can be sent until they write again"
+    if contact.status == "erased":
+        return "the person erased their data: no message can be sent"
+    if channel == "whatsapp":
+        last = contact.last_inbound_at
+        if last is None or now - last > WHATSAPP_WINDOW:
+            return (
+                "the WhatsApp 24-hour window is closed: the person last wrote more than 24 hours "
+                "ago, so WhatsApp only accepts an approved template until they write again"
+            )
+    return None
+
+
+def send_reply(
+    session: Session,
+    pipeline: Pipeline,
+    case_id: int,
+    cw: Caseworker,
+    now: datetime,
+    text: str | None = None,
+    template_code: str | None = None,
+) -> dict[str, Any]:
+    """Queue a caseworker's message to the person; returns the message as the API shows it."""
+    found, contact, conv = lock_for_person(session, case_id)
+    must_hold(found, cw, "reply")
+    if template_code:
+        body = pipeline.renderer.reply(
+            Reply((Text(template(template_code)["text"]),), kind="info"), found.language
+        ).text
+    else:
+        body = (text or "").strip()
+    if not body:
+        raise Invalid("a reply needs text or a template")
+    if len(body) > MAX_REPLY:
+        raise Invalid(f"a reply can be at most {MAX_REPLY} characters")
+    reason = blocked_reason(contact, found.channel, now)
+    if reason is not None:
+        raise Conflict(reason)
+    if conv.status == "bot":
+        # An urgent case answered while the screening was still running: the bot goes quiet
+        # now, it never talks over a caseworker.
+        conv.status = "handoff"
+    written = pipeline.queue(
+        session, contact, conv, [Rendered(body, (), "text")], found.language, author="caseworker"
+    )
+    if not written:
+        raise Conflict("the person cannot receive messages now")
+    found.first_response_at = found.first_response_at or now
+    found.last_activity_at = now
+    found.version += 1
+    audit(session, cw, "reply", found.id, message_id=written[0].id, template=template_code)
+    return {
+        "id": written[0].id,
+        "text": body,
+        "template": template_code,
+        **preview(body, found.channel),
+    }
