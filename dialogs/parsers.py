@@ -114,6 +114,21 @@ def _number(text: str, options: tuple[Choice, ...]) -> Answer | None:
     return Answer(n) if n is not None and 0 <= n <= 30 else None
 
 
+# Options that mean "none of it", and options whose keywords are too plain to beat a "no".
+NEGATIVE_VALUES = ("none", "no")
+GENERIC_VALUES = frozenset({"valid_passport"})
+_NEGATION_WORDS = NO | frozenset({"sem", "sin", "sans", "fara", "fără", "без", "немає", "нема",
+                                  "ليس", "ما", "بدون", "bina", "बिना", "ਬਿਨਾਂ", "বিনা", "بغیر",
+                                  "无", "沒"})
+
+
+def _negated(norm: str) -> bool:
+    words = norm.split()
+    if any(w in _NEGATION_WORDS for w in words):
+        return True
+    return has_cjk(norm) and any(n in norm for n in _CJK_NO)
+
+
 def _option_for(text: str, options: tuple[Choice, ...]) -> str | None:
     """Match free text against option codes, English labels and OPTION_WORDS keywords."""
     norm = normalize(text)
@@ -124,10 +139,20 @@ def _option_for(text: str, options: tuple[Choice, ...]) -> str | None:
     for option in options:  # whole-answer keyword, then any keyword inside the answer
         if norm in OPTION_WORDS.get(option.value, ()):
             return option.value
-    for option in options:
-        words = OPTION_WORDS.get(option.value, frozenset())
-        if any(w and (f" {w} " in f" {norm} " or (has_cjk(w) and w in norm)) for w in words):
-            return option.value
+    matches = [
+        option.value
+        for option in options
+        if any(w and (f" {w} " in f" {norm} " or (has_cjk(w) and w in norm))
+               for w in OPTION_WORDS.get(option.value, frozenset()))
+    ]
+    negative = next((v for v in values if v in NEGATIVE_VALUES), None)
+    if negative is not None and matches and _negated(norm):
+        # "não tenho passaporte" names the passport but says there is none: a negation beats
+        # a bare keyword, though not a specific one ("no, it expired" is still expired).
+        specific = [m for m in matches if m not in GENERIC_VALUES]
+        return specific[0] if specific else negative
+    if matches:
+        return matches[0]
     # Yes / no / don't know questions written as choices (wants_to_return, legal_impediment).
     if "yes" in values and "no" in values:
         answer = parse_yes_no(text)

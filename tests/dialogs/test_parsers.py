@@ -137,3 +137,20 @@ def test_skip_words_in_the_optional_block():
     parse = PARSERS["yes_no_skip"][0]
     for word in ("skip", "pular", "пропустити", "跳过"):
         assert parse(word, ()).value == "skip"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("não tenho passaporte", "none"), ("पासपोर्ट नहीं है", "none"), ("پاسپورٹ نہیں ہے", "none"),
+        ("ليس لدي جواز", "none"), ("我没有护照", "none"), ("I have no passport", "none"),
+        ("no, it expired", "expired_passport"), ("não, está vencido", "expired_passport"),
+        ("tenho passaporte", "valid_passport"), ("sim, tenho passaporte válido", "valid_passport"),
+    ],
+)
+def test_a_negated_keyword_means_none(text, expected):
+    from dialogs.parsers import _option_for
+    from dialogs.screening import QUESTIONS
+
+    question = next(q for q in QUESTIONS if q.state == "travel_document")
+    assert _option_for(text, question.options) == expected
