@@ -46,6 +46,7 @@ COMMANDS: dict[str, frozenset[str]] = {
         "stop|/stop|stopp|unsubscribe|parar|pare|cancelar|basta|arrêter|arreter|arrête|stopper"
         "|oprește|opreste|стоп|спри|зупинити|стоп|хватит|توقف|रुको|बंद करो|ਰੁਕੋ|ਬੰਦ ਕਰੋ|ਬੰਦ"
         "|रोक्नुहोस्|থামো|বন্ধ|رکو|بند کرو|停止|停"
+        "|बंद करें|रोकें|بند کریں|رکیں|থামুন"  # polite forms
     ),
     "erase": _norm(
         "delete|/delete|erase|delete my data|erase my data|apagar|apagar dados|apagar os meus dados"
@@ -53,10 +54,12 @@ COMMANDS: dict[str, frozenset[str]] = {
         "|șterge|sterge|șterge datele|изтрий|изтрий данните|видалити|видалити дані|удалить"
         "|удалить данные|احذف|حذف بياناتي|डेटा हटाओ|मिटाओ|हटाओ|ਮਿਟਾਓ|ਡਾਟਾ ਮਿਟਾਓ|मेटाउनुहोस्"
         "|মুছুন|মুছে ফেলুন|ডেটা মুছুন|حذف کریں|ڈیٹا حذف کریں|删除|删除我的数据"
+        "|हटाएं|हटाएँ|मिटाएं|मिटाएँ|डेटा हटाएं|مٹا دیں|ہٹا دیں"  # polite forms people type
     ),
     "exit": _norm(
         "exit|/exit|quick exit|x|sair|saída|salir|sortir|quitter|ieșire|iesire|ieși|изход"
         "|вихід|выход|خروج|बाहर|निकास|ਬਾਹਰ|निस्कनु|বাহির|বের হও|باہر|退出"
+        "|बाहिर|निस्कनुहोस्|বের হোন"  # polite and everyday forms
     ),
     "privacy": _norm(
         "privacy|/privacy|privacy notice|privacidade|privacidad|confidentialité|confidentialite"
