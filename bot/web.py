@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -101,4 +102,15 @@ def create_app(app: App) -> Starlette:
 
     from bot.middleware import Guard
 
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(Guard)])
+    async def database_down(request: Request, exc: Exception) -> JSONResponse:
+        # The provider or the page retries: nothing is lost, and no 500 is ever shown.
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return JSONResponse({"detail": "temporarily unavailable, please retry"}, status_code=503,
+                            headers={"Retry-After": "5"})
+
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(Guard)],
+        exception_handlers={OperationalError: database_down, InterfaceError: database_down},
+    )
