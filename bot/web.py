@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot import page, webchat, webhooks
 from bot.app import App
-from channels.base import Inbound
+from channels.base import ChannelError, Inbound
 from handoff import web as handoff_web
 
 __all__ = ["close_channels", "create_app", "start_channels"]
@@ -31,10 +31,15 @@ log = logging.getLogger(__name__)
 
 async def start_channels(app: App) -> None:
     """Open each channel's connections on this event loop (Twilio's client is tied to it)."""
-    for channel in app.channels.values():
+    for name, channel in app.channels.items():
         start = getattr(channel, "start", None)
         if start is not None:
-            await start()
+            try:
+                await start()
+            except ChannelError as exc:
+                # A provider that is down at start-up must not keep the web chat and the
+                # other channels down: sends retry from the outbox once it is back.
+                log.warning("channel %s did not start: %s", name, type(exc).__name__)
 
 
 async def close_channels(app: App) -> None:
@@ -79,8 +84,12 @@ def create_app(app: App) -> Starlette:
         if telegram is not None:
             if app.settings.public_url:
                 url = app.settings.public_url + "/webhooks/telegram"
-                await telegram.set_webhook(url)  # type: ignore[attr-defined]
-                log.info("Telegram webhook registered")
+                try:
+                    await telegram.set_webhook(url)  # type: ignore[attr-defined]
+                    log.info("Telegram webhook registered")
+                except ChannelError as exc:
+                    log.warning("Telegram webhook not registered (%s): run `intake telegram "
+                                "set-webhook` once Telegram is reachable", type(exc).__name__)
             else:
                 log.info("Telegram long polling (no INTAKE_PUBLIC_URL)")
 
