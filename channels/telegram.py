@@ -124,7 +124,11 @@ class TelegramChannel:
             if kind in _READ:
                 raise BadRequest(f"malformed update: {exc}") from exc
             update = Update(data["update_id"])  # a type we only acknowledge: the raw JSON will do
-        found = to_inbound(self.name, update, kind, data.get(kind))
+        try:
+            found = to_inbound(self.name, update, kind, data.get(kind))
+        except (TypeError, AttributeError, ValueError, KeyError) as exc:
+            # PTB accepts some wrong shapes (a number where text belongs) that break later.
+            raise BadRequest(f"malformed update: {type(exc).__name__}") from exc
         return [found] if found else []
 
     # -- sending ---------------------------------------------------------------------------
@@ -214,11 +218,14 @@ class TelegramChannel:
         A batch is confirmed (the offset moves on) only after ``handle`` returned, so a crash
         loses nothing: Telegram serves the batch again and ``provider_id`` drops the repeats.
         """
-        await self.delete_webhook()  # getUpdates is refused while a webhook is set
         offset: int | None = None
         delay = 1.0
+        webhook_removed = False
         while not (stop and stop.is_set()):
             try:
+                if not webhook_removed:  # getUpdates is refused while a webhook is set
+                    await self.delete_webhook()
+                    webhook_removed = True
                 found, next_offset = await self.get_updates(offset, timeout)
             except RateLimited as exc:
                 await asyncio.sleep(exc.retry_after)
