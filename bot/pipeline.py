@@ -166,13 +166,18 @@ class Pipeline:
         if keyword == "stop":  # the provider opted the person out; it answers them itself
             self._stop(contact, conv)
             return Turn(conv.id, status=conv.status, actions=("stop",))
-        if conv.status == "stopped":
+        if contact.status == "stopped" or conv.status == "stopped":
+            # On SMS and WhatsApp only START lifts an opt-out (the provider enforces it too);
+            # elsewhere, writing to us again is asking us to answer.
             if keyword == "start" or inbound.text.strip().lower() == "/start" or (
                 inbound.channel not in ("sms", "whatsapp")
             ):
-                contact.status, conv.status = "active", "bot"
-                return self._run(session, contact, conv, inbound, restart=True)
-            return Turn(conv.id, status=conv.status)
+                contact.status = "active"
+                if conv.status == "stopped":
+                    conv.status = "bot"
+                    return self._run(session, contact, conv, inbound, restart=True)
+            else:
+                return Turn(conv.id, status=conv.status)
         if conv.status == "handoff" and not self._safety_input(conv, inbound):
             # A person has the case: the message joins its transcript and the bot stays quiet.
             hook = self.hooks.get("inbound_handoff")

@@ -71,6 +71,8 @@ def quick_exit(session: Session, contact: Contact, conv: Conversation, can_delet
         .values(status="cancelled", lease_until=None)
     )
     conv.status = "closed"
+    # No unsolicited follow-up, from the bot or a caseworker, until the person writes again.
+    contact.status = "stopped"
     if can_delete:
         # One "delete" row: the sender removes every message of ours the provider still has.
         msg = Message(conversation_id=conv.id, channel=conv.channel, direction="out", author="bot",

@@ -178,3 +178,12 @@ def test_quick_exit_ends_now_and_cancels_what_waits(app):
     assert conv.status == "closed"
     with app.db.sessions() as s:
         assert not s.scalars(select(Outbox).where(Outbox.status == "pending")).all()
+
+
+def test_after_a_quick_exit_nothing_is_sent_until_the_person_writes_again(app):
+    talk(app, ["yes", "no"])
+    say(app, "exit")
+    with app.db.sessions() as s:
+        assert s.scalars(select(Contact.status)).one() == "stopped"
+    again = say(app, "hello")  # writing again is a fresh start
+    assert again.expecting["field"] == "consent" and again.replies
