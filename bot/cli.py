@@ -170,6 +170,17 @@ def cmd_telegram_set_webhook(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    from bot.db import Database
+    from bot.keys import rotate
+
+    settings = _settings()
+    db = Database(settings.database_url, settings.encryption_keys)
+    count = rotate(db)
+    print(f"re-encrypted {count} rows under the first key of INTAKE_ENCRYPTION_KEYS")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="intake", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -210,6 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_locales_check)
     loc_sub.add_parser("extract", help="rewrite locales/messages.pot from the code").set_defaults(
         func=cmd_locales_extract
+    )
+
+    keys = sub.add_parser("keys", help="encryption keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    keys_sub.add_parser("rotate", help="re-encrypt everything under the first key").set_defaults(
+        func=cmd_keys_rotate
     )
 
     telegram = sub.add_parser("telegram", help="Telegram set-up")
