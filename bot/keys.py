@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import column, select, table, update
+from sqlalchemy.sql.expression import ColumnClause
 
 import bot.models  # noqa: F401  (tables on the metadata)
 import handoff.models  # noqa: F401
@@ -44,8 +46,8 @@ def rotate(db: Database, progress: Callable[[str], None] | None = None) -> int:
     for name, pk_name, names in encrypted_columns():
         # Untyped columns: the stored ciphertext is read and written as it is, with no
         # decrypting or encrypting by the column types on the way.
-        pk = column(pk_name)
-        cols = [column(n) for n in names]
+        pk: ColumnClause[Any] = column(pk_name)
+        cols: list[ColumnClause[Any]] = [column(n) for n in names]
         raw = table(name, pk, *cols)
         with db.engine.connect() as conn:
             ids = [row[0] for row in conn.execute(select(pk).select_from(raw).order_by(pk))]

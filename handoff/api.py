@@ -166,6 +166,22 @@ def routes(app: App) -> list[Route]:
                 stmt = stmt.where(Conversation.channel == channel)
         return 200, {"items": [conversation_item(s, c) for c in s.scalars(stmt)]}
 
+    def erase(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
+        """A supervisor erases a person's data on their behalf (a request by phone, say)."""
+        if cw.role not in SUPERVISORS:
+            raise Forbidden("only supervisors erase a person's data")
+        found, contact, conv = queue.lock_for_person(s, _case_id(request))
+        from bot.privacy import erase_contact
+        from dialogs.base import Reply, Text
+        from dialogs.messages import ERASED
+
+        language = conv.language or found.language
+        confirmation = handoff.pipeline.renderer.reply(Reply((Text(ERASED),), kind="info"), language)
+        written = handoff.pipeline.queue(s, contact, conv, [confirmation], language, force=True)
+        queue.audit(s, cw, "erase", found.id)
+        erase_contact(s, contact, keep_for={r.id for r in written})
+        return 200, {"erased": True, "case_id": found.id}
+
     def list_templates(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
         language = request.query_params.get("language", "en")
         render = handoff.pipeline.renderer
@@ -221,6 +237,7 @@ def routes(app: App) -> list[Route]:
         Route(f"{base}/cases/{{case_id}}/notes", endpoint(note, body=True), methods=["POST"]),
         Route(f"{base}/cases/{{case_id}}/close", endpoint(close, body=True), methods=["POST"]),
         Route(f"{base}/cases/{{case_id}}/export", endpoint(export)),
+        Route(f"{base}/cases/{{case_id}}/erase", endpoint(erase, wake=True), methods=["POST"]),
         Route(f"{base}/audit", endpoint(audit_log)),
         Route(f"{base}/conversations", endpoint(conversations)),
         Route(f"{base}/templates", endpoint(list_templates)),

@@ -111,6 +111,11 @@ def document() -> dict[str, Any]:
             params=[{"name": "language", "in": "query", "schema": {"type": "string"}}])},
         "/api/v1/cases/{case_id}/export": {"get": _op("The full case card for export (supervisors; audited)",
             case_ok, params=_ID)},
+        "/api/v1/cases/{case_id}/erase": {"post": _op(
+            "Erase the person's data on their behalf (supervisors; audited): transcript, answers and "
+            "address removed, counts kept, a confirmation sent",
+            _json({"type": "object", "properties": {"erased": {"type": "boolean"}, "case_id": {"type": "integer"}}},
+                  "erased"), params=_ID)},
         "/api/v1/audit": {"get": _op("Who viewed, replied to, exported or closed what (supervisors)",
             _json({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}},
                   "audit entries, newest first"),

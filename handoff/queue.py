@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, case, literal, select
 from sqlalchemy.orm import Session
 
+from bot.db import utcnow
 from bot.models import Contact, Conversation
 from handoff.errors import Conflict, Forbidden, Invalid, NotFound
 from handoff.models import PRIORITIES, AuditEntry, Case, CaseNote, Caseworker
@@ -234,6 +235,17 @@ def close(session: Session, case_id: int, cw: Caseworker, outcome: str, now: dat
         conv.status = "closed"
     audit(session, cw, "close", found.id, outcome=outcome)
     return found
+
+
+def forget_contact(session: Session, contact: Contact) -> None:
+    """Erasure (bot.privacy): close the person's open cases and blank every note on them."""
+    cases = session.scalars(select(Case).where(Case.contact_id == contact.id)).all()
+    for found in cases:
+        if found.status != "closed":
+            found.status, found.outcome, found.closed_at = "closed", "withdrawn", utcnow()
+            found.version += 1
+        for note in session.scalars(select(CaseNote).where(CaseNote.case_id == found.id)):
+            note.body = ""
 
 
 def sweep_idle(session: Session, policy: Policy, now: datetime) -> Sequence[int]:

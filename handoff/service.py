@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import Database, utcnow
+from bot.privacy import ERASE_HOOKS
 from channels.base import Inbound
 from dialogs.base import N_, Reply, Step, Text
 from handoff import queue
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 __all__ = ["Handoff"]
+
+# Erasure reaches the caseworker side too: open cases close, notes are blanked.
+if queue.forget_contact not in ERASE_HOOKS:
+    ERASE_HOOKS.append(queue.forget_contact)
 
 log = logging.getLogger(__name__)
 

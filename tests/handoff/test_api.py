@@ -225,3 +225,24 @@ def test_export_and_audit_log_are_for_supervisors_and_audited(queued):
     log = client.get(f"/api/v1/audit?case_id={cid}", headers=bearer(queued.sup)).json()["items"]
     assert [(e["action"], e["caseworker"]) for e in log[:2]] == [("view", "ana"), ("export", "sup")]
     assert log[-1]["action"] == "open"
+
+
+def test_a_supervisor_erases_a_persons_data_on_their_behalf(queued):
+    client, cid = queued.client, queued.case_id
+    client.post(f"/api/v1/cases/{cid}/claim", headers=bearer(queued.ana))
+    client.post(f"/api/v1/cases/{cid}/notes", headers=bearer(queued.ana), json={"text": "lives at Rua X 3"})
+    assert client.post(f"/api/v1/cases/{cid}/erase", headers=bearer(queued.ana)).status_code == 403
+    done = client.post(f"/api/v1/cases/{cid}/erase", headers=bearer(queued.sup))
+    assert done.status_code == 200 and done.json()["erased"] is True
+    card = client.get(f"/api/v1/cases/{cid}", headers=bearer(queued.sup)).json()
+    assert card["status"] == "closed" and card["record"] == {}
+    assert all(n["text"] == "" for n in card["notes"])
+    assert all(m.get("text", m.get("body", "")) in ("", None) or m.get("direction") == "out" for m in card["transcript"])
+    with queued.db.sessions() as s:
+        contact = s.scalars(select(Contact)).one()
+        assert contact.status == "erased" and contact.address == ""
+    deliver(queued.app)  # the confirmation still reaches the person's old number
+    sent = queued.channels["sms"].sent
+    assert sent[-1].address == PHONE
+    log = client.get(f"/api/v1/audit?case_id={cid}", headers=bearer(queued.sup)).json()["items"]
+    assert "erase" in [e["action"] for e in log]
