@@ -58,7 +58,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
         await start_channels(app)
         log.info("worker started")
         try:
-            await asyncio.gather(app.sender.run(stop), app.handoff.run(stop))
+            from bot import retention
+
+            await asyncio.gather(
+                app.sender.run(stop),
+                app.handoff.run(stop),
+                retention.run(app.db, app.settings.retention_days, stop),
+            )
         finally:
             stopped.set()
             await close_channels(app)

@@ -49,6 +49,8 @@ class Settings:
     inline_worker: bool = True
     outbox_poll_seconds: float = 1.0
     default_flow: str = ""
+    retention_days: int = 180        # erase people inactive this long (0: keep forever)
+    flood_per_minute: int = 30       # messages from one person per minute before we pause
     # handoff: SLA minutes of office time per priority, idle claims, office hours, team chat
     sla_minutes: tuple[tuple[str, int], ...] = (("urgent", 30), ("high", 240), ("normal", 480), ("low", 1440))
     claim_idle_minutes: int = 30
@@ -142,6 +144,8 @@ def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".
         inline_worker=get("INTAKE_INLINE_WORKER", "1") not in ("0", "false", "no"),
         outbox_poll_seconds=float(get("INTAKE_OUTBOX_POLL_SECONDS", "1.0") or 1.0),
         default_flow=get("INTAKE_FLOW", "") or "",
+        retention_days=_int(get("INTAKE_RETENTION_DAYS", "180"), "INTAKE_RETENTION_DAYS"),
+        flood_per_minute=_int(get("INTAKE_FLOOD_PER_MINUTE", "30"), "INTAKE_FLOOD_PER_MINUTE"),
         sla_minutes=_sla(get("INTAKE_SLA_MINUTES")),
         claim_idle_minutes=int(get("INTAKE_CLAIM_IDLE_MINUTES", "30") or 30),
         office_hours=get("INTAKE_OFFICE_HOURS", "mon-fri 09:00-18:00") or "mon-fri 09:00-18:00",
@@ -165,6 +169,16 @@ def _sla(raw: str | None) -> tuple[tuple[str, int], ...]:
             raise SettingsError(f"INTAKE_SLA_MINUTES: {item.strip()!r} is not priority=minutes")
         minutes[name.strip()] = int(value)
     return tuple(minutes.items())
+
+
+def _int(value: str | None, name: str) -> int:
+    try:
+        number = int(value or "0")
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number") from exc
+    if number < 0:
+        raise SettingsError(f"{name} cannot be negative")
+    return number
 
 
 def _kept_secret(path: Path, make: object) -> str:

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot import page, webchat, webhooks
+from bot import page, retention, webchat, webhooks
 from bot.app import App
 from channels.base import ChannelError, Inbound
 from handoff import web as handoff_web
@@ -80,6 +80,7 @@ def create_app(app: App) -> Starlette:
             tasks.append(asyncio.create_task(app.sender.run(stop)))
             # Timers: idle claims back to the queue, SLA escalation, team notifications.
             tasks.append(asyncio.create_task(app.handoff.run(stop)))
+            tasks.append(asyncio.create_task(retention.run(app.db, app.settings.retention_days, stop)))
         telegram = app.channels.get("telegram")
         if telegram is not None:
             if app.settings.public_url:
