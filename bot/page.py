@@ -32,6 +32,7 @@ PAGE_TEXT = {
     "exit_hint": N_("Closes this page and clears the chat from this browser."),
     "language": N_("Language"),
     "offline": N_("No connection. Your message will be sent when the connection is back."),
+    "privacy": N_("Privacy notice"),
 }
 
 
@@ -65,8 +66,25 @@ async def page(request: Request) -> HTMLResponse:
     })
 
 
+async def privacy(request: Request) -> HTMLResponse:
+    """The full privacy notice (the chat's 'privacy' command sends the same paragraphs)."""
+    from dialogs.messages import privacy_replies, privacy_short
+
+    language = choose_language(request)
+    tr = locales.translator(language)
+    paragraphs = [tr.gettext(privacy_short().msgid)]
+    paragraphs += [tr.gettext(part.msgid) for reply in privacy_replies() for part in reply.parts]
+    html = _env.get_template("privacy.html").render(
+        html_lang=language.replace("_", "-"), dir="rtl" if locales.is_rtl(language) else "ltr",
+        title=tr.gettext(PAGE_TEXT["privacy"]), paragraphs=paragraphs, lang=language,
+    )
+    return HTMLResponse(html, headers={"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+                                       "Referrer-Policy": "no-referrer"})
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/", page),
+        Route("/privacy", privacy),
         Mount("/static/chat", StaticFiles(directory=HERE / "static"), name="chat-static"),
     ]

@@ -102,3 +102,16 @@ def test_the_page_is_self_contained_and_right_to_left_for_arabic(client):
     assert "http://" not in page.text.replace('http-equiv', '') and "https://" not in page.text
     english = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"})
     assert '<html lang="en" dir="ltr">' in english.text
+
+
+def test_the_full_privacy_notice_page_is_served_in_the_persons_language(client):
+    import locales
+    from dialogs.messages import privacy_replies
+
+    first = privacy_replies()[0].parts[0].msgid
+    for lang in ("en", "pt", "ar"):
+        page = client.get(f"/privacy?lang={lang}")
+        assert page.status_code == 200
+        expected = locales.translator(lang).gettext(first)
+        assert expected.split("\n")[0].replace("'", "&#39;") in page.text
+    assert 'dir="rtl"' in client.get("/privacy?lang=ur").text
