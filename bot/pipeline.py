@@ -266,9 +266,8 @@ class Pipeline:
                 status="received",
             )
         )
-        # Flush now: a duplicate provider id from a racing process fails here, inside the
-        # transaction, before anything else of this turn is written.
-        session.flush()
+        # No flush here: a duplicate provider id from a racing process still fails inside
+        # this transaction (at the next flush or the commit), and handle() reports it.
 
     def _queue(
         self,
@@ -280,9 +279,10 @@ class Pipeline:
         author: str = "bot",
         force: bool = False,
     ) -> list[Reply]:
-        written: list[Reply] = []
-        if contact.status != "active" and not force:
-            return written
+        if (contact.status != "active" and not force) or not replies:
+            return []
+        now = utcnow()
+        messages = []
         for rendered in replies:
             msg = Message(
                 conversation_id=conv.id,
@@ -294,11 +294,10 @@ class Pipeline:
                 turn=conv.version,
                 status="queued",
             )
-            session.add(msg)
-            session.flush()
+            messages.append(msg)
             session.add(
                 Outbox(
-                    message_id=msg.id,
+                    message=msg,  # the unit of work inserts the message first and links them
                     conversation_id=conv.id,
                     contact_id=contact.id,
                     channel=conv.channel,
@@ -306,13 +305,13 @@ class Pipeline:
                     language=language,
                     status="pending",
                     force=force,
-                    next_attempt_at=utcnow(),
+                    next_attempt_at=now,
+                    created_at=now,
                 )
             )
-            written.append(Reply(msg.id, rendered.text, rendered.options))
-        if written:
-            wakeup.notify(session)
-        return written
+        session.flush()  # one flush for the turn's replies: their ids are the web chat's
+        wakeup.notify(session)
+        return [Reply(m.id, r.text, r.options) for m, r in zip(messages, replies, strict=True)]
 
     queue = _queue
 
