@@ -1,5 +1,7 @@
 # Two commands on a fresh machine: `make run` and `make test`. Both set themselves up.
-PY ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+# The first interpreter that really runs and is 3.11+ (a pyenv shim may exist yet fail).
+PY ?= $(shell for c in python3 python3.13 python3.12 python3.11; do \
+	$$c -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$c; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -9,7 +11,7 @@ PORT ?= 8000
 .PHONY: run test bench lint check setup clean
 
 $(STAMP): pyproject.toml
-	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	@test -n "$(PY)" || { echo "Python 3.11 or newer is needed"; exit 1; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
