@@ -64,7 +64,7 @@ COMMANDS: dict[str, frozenset[str]] = {
     "privacy": _norm(
         "privacy|/privacy|privacy notice|privacidade|privacidad|confidentialité|confidentialite"
         "|vie privée|confidențialitate|confidentialitate|поверителност|конфіденційність"
-        "|приватність|конфиденциальность|الخصوصية|गोपनीयता|ਨਿੱਜਤਾ|ਪਰਦੇਦਾਰੀ|গোপনীয়তা|رازداری"
+        "|приватність|конфиденциальность|приватность|الخصوصية|गोपनीयता|ਨਿੱਜਤਾ|ਪਰਦੇਦਾਰੀ|গোপনীয়তা|رازداری"
         "|隐私|隐私政策"
     ),
 }
