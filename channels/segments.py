@@ -8,9 +8,10 @@ See TECH_NOTES.md §2.7 for the tables and the measured examples.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal
 
-__all__ = ["count_segments", "encoding", "split_segments", "units"]
+__all__ = ["cheapest", "count_segments", "encoding", "fold_to_gsm", "split_segments", "units"]
 
 Encoding = Literal["GSM-7", "UCS-2"]
 
@@ -73,3 +74,39 @@ def split_segments(text: str) -> list[str]:
 def count_segments(text: str) -> int:
     """How many segments ``text`` is billed as (0 for an empty text)."""
     return len(split_segments(text))
+
+
+# Typographic characters with a plain GSM-7 twin (what Twilio's "smart encoding" also does).
+_TYPOGRAPHIC = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
+                              "‚": "'", "–": "-", "—": "-", "…": "...", "\u00a0": " ", "\u200f": "",
+                              "\u200e": ""})
+
+
+def fold_to_gsm(text: str) -> str | None:
+    """The text in GSM-7 with accents dropped where GSM-7 lacks them ("não" -> "nao"), or None
+    when some character has no Latin base letter (any non-Latin script)."""
+    out = []
+    for ch in text.translate(_TYPOGRAPHIC):
+        if ch in _BASIC or ch in _EXTENDED:
+            out.append(ch)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if not base or any(c not in _BASIC for c in base):
+            return None
+        out.append(base)
+    return "".join(out)
+
+
+def cheapest(text: str) -> str:
+    """The text as it should go by SMS: folded to GSM-7 only when that costs fewer segments.
+
+    Portuguese, Romanian or Spanish written without some accents stays readable (people text
+    that way), and a UCS-2 message costs 2-3 times as many segments; a text that fits either
+    way keeps its accents.
+    """
+    if encoding(text) == "GSM-7":
+        return text
+    folded = fold_to_gsm(text)
+    if folded is not None and count_segments(folded) < count_segments(text):
+        return folded
+    return text

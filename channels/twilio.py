@@ -35,7 +35,7 @@ from channels.base import (
     TemporaryError,
     Unreachable,
 )
-from channels.segments import count_segments
+from channels.segments import cheapest, count_segments
 
 __all__ = [
     "SmsChannel",
@@ -222,6 +222,8 @@ class TwilioChannel:
     def render(self, message: Outbound) -> list[str]:
         """The bodies ``send`` would post, in order (also useful for a console preview)."""
         text = render_menu(message.text, [o.label for o in message.options])
+        if self.capabilities.priced_per_segment:
+            text = cheapest(text)  # every segment costs the person: fold accents when it pays
         return split_text(text, self.capabilities.max_length)
 
     async def send(self, message: Outbound) -> Sent:

@@ -148,8 +148,12 @@ def test_sms_gets_a_numbered_menu_reply_in_the_persons_language(twilio):
     br = locales.translator("pt_BR")
     question = fake.delivered[1]
     assert question["To"] == "+5511987654321" and question["From"] == "+351300000000"
-    assert question["Body"].startswith(br.gettext("Do you agree that we keep your answers to help you?"))
-    assert "\n1 " + br.gettext("Yes") in question["Body"]
+    from channels.segments import cheapest
+    from channels.twilio import render_menu
+
+    expected = render_menu(br.gettext("Do you agree that we keep your answers to help you?"),
+                           [br.gettext("Yes"), br.gettext("No")])
+    assert question["Body"] == cheapest(expected)  # accents folded only where it saves a segment
     # the person answers with the menu number, and the delivery report is applied
     post_form(client, "/webhooks/twilio/messages", fake.inbound("1", from_="+5511987654321"), fake.auth_token)
     wait_for(lambda: len(fake.delivered) >= 3)

@@ -65,3 +65,21 @@ def test_multipart_parts_fit_their_budget() -> None:
     text = "Olá " * 100
     assert all(units(p) <= 67 for p in split_segments(text))
     assert all(units(p) <= 153 for p in split_segments("hello " * 100))
+
+
+def test_folding_keeps_gsm_letters_and_drops_only_missing_accents():
+    from channels.segments import fold_to_gsm
+
+    assert fold_to_gsm("não, você está em Lisboa? Ç é à ü ñ") == "nao, voce esta em Lisboa? Ç é à ü ñ"
+    assert fold_to_gsm("Acceptați să păstrăm “datele” – mulțumim…") == 'Acceptati sa pastram "datele" - multumim...'
+    assert fold_to_gsm("Не знаю") is None and fold_to_gsm("नहीं") is None
+
+
+def test_cheapest_folds_only_when_it_saves_a_segment():
+    from channels.segments import cheapest, count_segments
+
+    short = "Está em Portugal?\n1 Sim\n2 Não"
+    assert cheapest(short) == short  # one segment either way: accents kept
+    long = "Você concorda que guardemos as suas respostas para o ajudar?\n1 Sim\n2 Não"
+    assert count_segments(long) == 2 and count_segments(cheapest(long)) == 1
+    assert cheapest("Не знаю, что делать дальше") == "Не знаю, что делать дальше"
