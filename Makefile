@@ -32,7 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot dialogs channels handoff locales tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 clean:

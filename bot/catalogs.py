@@ -32,8 +32,8 @@ METHOD_MAP = [
     ("handoff/**.py", "python"),
     ("bot/**.py", "python"),
 ]
-# Strings that are never sent to a person (the placeholder flow is an example for developers).
-EXCLUDED_FILES = ("dialogs/placeholder.py",)
+# Files whose strings are never shown to a person.
+EXCLUDED_FILES: tuple[str, ...] = ()
 
 
 def extract_reply_templates(fileobj, keywords, comment_tags, options):  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ erasure keeps: counts and outcome codes, nothing that identifies anyone.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import datetime, timedelta
 
@@ -59,7 +60,5 @@ async def run(db: Database, days: int, stop: asyncio.Event, every: float = 3600.
             await asyncio.to_thread(purge, db, days)
         except Exception:
             log.exception("retention pass failed")
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=every)
-        except TimeoutError:
-            pass

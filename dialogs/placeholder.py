@@ -25,10 +25,10 @@ class PlaceholderDialog:
         answer = (given.choice or given.text).strip().lower()
         if state == "ask_return" and answer in _YES | _NO:
             data["wants_to_return"] = "yes" if answer in _YES else "no"
-            reply = Reply((Text(N_("Thank you. A caseworker will write to you here.")),), kind="info")
+            reply = Reply((Text(N_("Thank you. A person from our team will answer you here, in this chat.")),), kind="info")
             return Step(state="done", record=data, replies=[reply])
         if state == "done":
-            reply = Reply((Text(N_("Thank you. A caseworker will write to you here.")),), kind="info")
+            reply = Reply((Text(N_("Thank you. A person from our team will answer you here, in this chat.")),), kind="info")
             return Step(state="done", record=data, replies=[reply])
         return self._ask(data)
 

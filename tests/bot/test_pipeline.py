@@ -123,7 +123,7 @@ def test_sender_delivers_in_order(db):
     say(pipeline, "hi", address="b")
     say(pipeline, "yes", address="a")
     run_sender(sender, lambda: len(channel.sent) == 3)
-    assert channel.texts("a") == ["Do you want to return to your country?", "Thank you. A caseworker will write to you here."]
+    assert channel.texts("a") == ["Do you want to return to your country?", "Thank you. A person from our team will answer you here, in this chat."]
     assert channel.texts("b") == ["Do you want to return to your country?"]
     with db.sessions() as s:
         assert set(s.scalars(select(Outbox.status))) == {"sent"}
