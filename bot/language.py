@@ -10,12 +10,9 @@ __all__ = ["LanguagePolicy"]
 
 
 class LanguagePolicy:
-    """An explicit choice wins; then what the person wrote; then what we know; then a default."""
+    """An explicit choice wins; then what the person wrote; then what we know; else the menu."""
 
-    def __init__(self, default: str = "en") -> None:
-        self.default = default
-
-    def choose(self, conversation: Conversation, inbound: Inbound, explicit: str | None) -> str:
+    def choose(self, conversation: Conversation, inbound: Inbound, explicit: str | None) -> str | None:
         phone = inbound.address if inbound.channel in ("sms", "whatsapp") else None
         hint = inbound.locale_hint if inbound.channel == "telegram" else None
         resolution = locales.resolve(
@@ -26,4 +23,5 @@ class LanguagePolicy:
             phone=phone,
             ongoing=bool(conversation.state),
         )
-        return resolution.locale or conversation.language or self.default
+        # None: no choice, no confident detection, no hint; the dialog offers the menu.
+        return resolution.locale or conversation.language

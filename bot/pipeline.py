@@ -32,6 +32,7 @@ __all__ = ["Pipeline", "Turn", "TurnHook"]
 log = logging.getLogger(__name__)
 
 SAFETY_COMMANDS = frozenset({"stop", "erase", "exit"})
+SOURCE_LANGUAGE = "en"
 # After a quick exit on a channel where we can delete our messages, the person's own remain.
 DELETE_CHAT = N_("Please also delete this chat.")
 SLOW_DOWN = N_("You are sending many messages. Please wait a minute, then write again.")
@@ -63,7 +64,9 @@ class Turn:
 class LanguagePolicy(Protocol):
     """Decides the conversation's language for this message (see bot.language)."""
 
-    def choose(self, conversation: Conversation, inbound: Inbound, explicit: str | None) -> str: ...
+    def choose(self, conversation: Conversation, inbound: Inbound, explicit: str | None) -> str | None:
+        """The locale, or None when nothing tells it yet (the person then gets the menu)."""
+        ...
 
 
 class TurnHook(Protocol):
@@ -150,7 +153,10 @@ class Pipeline:
         contact.last_inbound_at = now
         conv = store.current_conversation(session, contact)
         if conv is None or conv.status == "closed":
+            previous = conv
             conv = self._new_conversation(session, contact, inbound)
+            if previous is not None:
+                conv.language = previous.language  # we already know how to talk to them
         conv.version += 1
         self._store_inbound(session, conv, inbound)
         if self._flooding(contact, inbound, now):
@@ -190,18 +196,21 @@ class Pipeline:
         self, session: Session, contact: Contact, conv: Conversation, inbound: Inbound, restart: bool
     ) -> Turn:
         dialog = self.dialogs[conv.flow] if conv.flow in self.dialogs else self.dialogs[self.flow]
-        language = self.languages.choose(conv, inbound, None)
-        ctx = Context(language=language, channel=inbound.channel, source=conv.source)
+        chosen = self.languages.choose(conv, inbound, None)
+        # Nothing tells us the language yet: the dialog shows the language menu (each name in
+        # its own script) and we write in the source language meanwhile.
+        language = chosen or SOURCE_LANGUAGE
+        ctx = Context(language=chosen or "", channel=inbound.channel, source=conv.source)
         if restart:
             step = dialog.begin({}, ctx)
         else:
             given = Given(text=inbound.text, kind=inbound.kind, choice=inbound.choice)
             step = dialog.advance(conv.state, conv.record or {}, given, ctx)
         if step.language:
-            language = self.languages.choose(conv, inbound, step.language)
+            language = chosen = self.languages.choose(conv, inbound, step.language) or step.language
         if "restart" in step.actions:
             step = dialog.begin({}, Context(language, inbound.channel, conv.source))
-        conv.language = language
+        conv.language = chosen or conv.language
         conv.state = step.state
         conv.record = step.record
         conv.expecting = self.renderer.expecting(step.expecting, language)

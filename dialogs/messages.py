@@ -16,6 +16,8 @@ OFFER_PERSON = N_("You can also choose to talk to a person.")
 STOPPED = N_("OK, you will get no more messages from us. Write again at any time if you need help.")
 PERSON_COMING = N_("OK. A person from our team will write to you here as soon as possible.")
 CHOOSE_LANGUAGE = N_("Choose your language:")
+# Shown before we know any language, so it is written in several at once and never translated.
+CHOOSE_LANGUAGE_ANY = "Language / Língua / Idioma / Langue / Мова / Язык / भाषा / زبان / 语言:"
 CONFIRM_ERASE = N_("Delete everything you told us? This cannot be undone.")
 ERASED = N_("Done. We deleted your data. You can write again at any time.")
 NOT_ERASED = N_("OK, nothing was deleted.")

@@ -45,6 +45,10 @@ class FlowDialog:
 
     # -- the Dialog protocol ---------------------------------------------------------------
     def begin(self, record: Mapping[str, Any], ctx: Context) -> Step:
+        if not ctx.language:  # nothing tells the person's language yet: let them pick it
+            step = self._language_menu(self.flow.initial, dict(record))
+            step.replies = [Reply((Text(m.CHOOSE_LANGUAGE_ANY),), options=LANGUAGE_OPTIONS)]
+            return step
         return self.ask(self.flow.by_state[self.flow.initial], dict(record))
 
     def advance(self, state: str, record: Mapping[str, Any], given: Given, ctx: Context) -> Step:
@@ -198,6 +202,9 @@ class FlowDialog:
         if code is None:
             return self._language_menu(back, data)
         step = self.resume(back, data, Context(language=code))
+        if split_state(back)[0] == self.flow.initial and not data:
+            # The menu came first: now the greeting and the first question, in that language.
+            step = self.ask(self.flow.by_state[self.flow.initial], data)
         if not step.replies:
             step.replies = [Reply((Text(m.LANGUAGE_SET),), kind="info")]
         step.language = code

@@ -187,3 +187,18 @@ def test_after_a_quick_exit_nothing_is_sent_until_the_person_writes_again(app):
         assert s.scalars(select(Contact.status)).one() == "stopped"
     again = say(app, "hello")  # writing again is a fresh start
     assert again.expecting["field"] == "consent" and again.replies
+
+
+def test_when_nothing_tells_the_language_the_menu_comes_first_in_every_script(app):
+    import locales
+
+    first = say(app, "ok")  # too short to detect, no hint from the channel
+    assert first.expecting["field"] == "language" and len(first.expecting["options"]) == 16
+    labels = [o["label"] for o in first.expecting["options"]]
+    assert "Português" in labels[0] and "中文" in labels[-1]
+    assert first.replies[0].text.startswith("Language / Língua")
+    chosen = say(app, "", kind="choice", choice="uk")
+    uk = locales.translator("uk")
+    assert chosen.language == "uk" and chosen.expecting["field"] == "consent"
+    assert chosen.replies[-1].text == uk.gettext("Do you agree that we keep your answers to help you?")
+    assert len(chosen.replies) == 2  # the greeting, in Ukrainian, then the question

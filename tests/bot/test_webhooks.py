@@ -169,10 +169,10 @@ def test_sms_gets_a_numbered_menu_reply_in_the_persons_language(twilio):
 
 def test_whatsapp_replies_keep_the_whatsapp_prefix(twilio):
     client, fake, _app = twilio
-    params = fake.inbound("hello", from_="whatsapp:+447700900123", to="whatsapp:+351300000001")
+    params = fake.inbound("hello", from_="whatsapp:+447911123458", to="whatsapp:+351300000001")
     assert post_form(client, "/webhooks/twilio/messages", params, fake.auth_token).status_code == 200
     wait_for(lambda: len(fake.delivered) >= 1)
-    assert fake.delivered[0]["To"] == "whatsapp:+447700900123"
+    assert fake.delivered[0]["To"] == "whatsapp:+447911123458"
     assert fake.delivered[0]["From"] == "whatsapp:+351300000001"
 
 
@@ -188,7 +188,7 @@ def test_twilio_replay_is_processed_once_and_outage_loses_nothing(twilio):
     client, fake, app = twilio
     fake.fail_next(times=2, status=503)
     fake.rate_limit_next(times=1, retry_after=1)
-    params = fake.inbound("hello", from_="+447700900124")
+    params = fake.inbound("hello", from_="+447911123456")
     for _ in range(3):
         assert post_form(client, "/webhooks/twilio/messages", params, fake.auth_token).status_code == 200
     wait_for(lambda: len(fake.delivered) >= 2, timeout=30)
@@ -198,10 +198,10 @@ def test_twilio_replay_is_processed_once_and_outage_loses_nothing(twilio):
 
 def test_stop_keyword_opts_out_without_a_reply(twilio):
     client, fake, _app = twilio
-    post_form(client, "/webhooks/twilio/messages", fake.inbound("hello", from_="+447700900125"), fake.auth_token)
+    post_form(client, "/webhooks/twilio/messages", fake.inbound("hello", from_="+447911123457"), fake.auth_token)
     wait_for(lambda: len(fake.delivered) >= 2)
-    post_form(client, "/webhooks/twilio/messages", fake.inbound("STOP", from_="+447700900125"), fake.auth_token)
-    post_form(client, "/webhooks/twilio/messages", fake.inbound("anything", from_="+447700900125"), fake.auth_token)
+    post_form(client, "/webhooks/twilio/messages", fake.inbound("STOP", from_="+447911123457"), fake.auth_token)
+    post_form(client, "/webhooks/twilio/messages", fake.inbound("anything", from_="+447911123457"), fake.auth_token)
     time.sleep(0.5)
     assert len(fake.delivered) == 2  # Twilio answers STOP itself; we send nothing more
 
