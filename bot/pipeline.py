@@ -149,9 +149,10 @@ class Pipeline:
         contact = store.lock_contact(session, inbound.channel, inbound.address)
         if inbound.provider_id and store.seen(session, inbound.channel, inbound.provider_id):
             return Turn(conversation_id=None, duplicate=True)
-        now = utcnow()
-        contact.last_inbound_at = now
         conv = store.current_conversation(session, contact)
+        now = utcnow()
+        # Changed only after the last read of the turn's start, so one UPDATE writes it all.
+        contact.last_inbound_at = now
         if conv is None or conv.status == "closed":
             previous = conv
             conv = self._new_conversation(session, contact, inbound)
