@@ -51,6 +51,7 @@ _REFERRAL: dict[str, str] = {
 # shows) stays neutral, and what is sensitive comes after it.
 THANKS = N_("Thank you.")
 CONTACTS = N_("Useful contacts:")
+MORE_INFO = N_("More information:")
 _ARVORE_TOO = N_("If you decide to go home, the ARVoRe programme may also help you.")
 
 
@@ -73,12 +74,17 @@ def explain(outcome: Mapping[str, Any]) -> list[Reply]:
     else:
         intro = _INTRO.get((programme, outcome["eligibility"]), _INTRO[("arvore", "needs_review")])
     first: list[Text] = [Text(THANKS), Text(intro)]
+    # Each message stays within 4 SMS segments in every language, so what a programme offers
+    # and what to bring go in their own messages, each under a neutral first line.
+    about: list[Text] = []
     more: list[Text] = []
     if programme == "arvore":
-        first.append(item("programmes.arvore"))
-        more.append(item("programmes.arvore_documents"))
-    elif programme in ("eu_trafficking_fund", "trafficking_support"):
-        first.append(item("programmes.eu_fund" if programme == "eu_trafficking_fund"
+        about.append(item("programmes.arvore"))
+        about_more = [item("programmes.arvore_documents")]
+    else:
+        about_more = []
+    if programme in ("eu_trafficking_fund", "trafficking_support"):
+        about.append(item("programmes.eu_fund" if programme == "eu_trafficking_fund"
                           else "programmes.trafficking"))
         more.append(item("helplines.trafficking"))
         if "arvore_possible" in reasons:
@@ -87,11 +93,14 @@ def explain(outcome: Mapping[str, Any]) -> list[Reply]:
         more.append(item("referrals.cpr"))
     elif programme == "out_of_scope":
         first.append(item("referrals.abroad"))
-    elif "undecided" not in reasons:
+    elif programme != "arvore" and "undecided" not in reasons:
         more += [item("helplines.migrants"), item("referrals.consulate")]
     if "domestic_violence" in outcome.get("vulnerabilities", ()):
         more.append(item("helplines.violence"))
     replies = [Reply(tuple(first), kind="info")]
+    for block in (about, about_more):
+        if block:
+            replies.append(Reply((Text(MORE_INFO), *block), kind="info"))
     if more:
         replies.append(Reply((Text(CONTACTS), *more), kind="info"))
     replies.append(Reply((Text(NEXT_HANDOFF if needs_handoff(outcome) else NEXT_NONE),),

@@ -39,3 +39,23 @@ def test_simple_case_in_every_locale_through_the_pipeline(sqlite_db, tmp_path, l
     assert (conv.outcome["programme"], conv.outcome["eligibility"]) == ("arvore", "likely_eligible")
     assert conv.status == "handoff"
     app.db.dispose()
+
+
+@pytest.mark.parametrize(("lang", "yes", "no", "town", "country", "none"), PER_LOCALE,
+                         ids=[row[0] for row in PER_LOCALE])
+def test_every_sms_of_a_screening_fits_its_segment_budget(lang, yes, no, town, country, none):
+    """As SMS sends them (text, numbered menu, accents folded when it pays): a question at
+    most 2 segments, anything else at most 4."""
+    from bot.render import Renderer
+    from channels.segments import cheapest, count_segments
+    from channels.twilio import render_menu
+    from tests.dialogs.transcript import run
+
+    renderer = Renderer(locales.translator, locales.country_name, locales.format_number)
+    says = [yes, no, yes, town, country, no, yes, no, "1", "1", no, "1", no, no, no, none, "1"]
+    for step in run(says, lang):
+        for reply in step.replies:
+            rendered = renderer.reply(reply, lang)
+            sms = cheapest(render_menu(rendered.text, [label for label, _ in rendered.options]))
+            budget = 2 if reply.options else 4
+            assert count_segments(sms) <= budget, (lang, sms[:80])
