@@ -60,9 +60,16 @@ class Sender:
     """Delivers pending outbox rows for the channels it was given."""
 
     def __init__(
-        self, db: Database, channels: Mapping[str, Channel], *, batch: int = 100, poll: float = 1.0
+        self,
+        db: Database,
+        channels: Mapping[str, Channel],
+        *,
+        batch: int = 100,
+        poll: float = 1.0,
+        concurrency: int = 64,
     ) -> None:
         self.db = db
+        self.concurrency = concurrency
         self.channels = dict(channels)
         self.batch = batch
         self.poll = poll
@@ -78,16 +85,34 @@ class Sender:
             loop.call_soon_threadsafe(event.set)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until ``stop`` is set; wakes on ``wake()`` or every ``poll`` seconds."""
+        """Deliver until ``stop`` is set; wakes on ``wake()`` or every ``poll`` seconds.
+
+        Each message is delivered by its own task, so one slow or paced chat (Telegram allows
+        about one message a second per chat) never holds up the others; ``concurrency`` bounds
+        how many deliveries are under way.
+        """
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
+        inflight: set[asyncio.Task[None]] = set()
+
+        def settled(task: asyncio.Task[None]) -> None:
+            inflight.discard(task)
+            if self._wake is not None:
+                self._wake.set()  # the conversation's next message may go now
+
         while not stop.is_set():
-            try:
-                busy = await self.drain_once()
-            except Exception:  # a database hiccup must not kill the sender
-                log.exception("outbox pass failed")
-                busy = 0
-            if busy:
+            room = self.concurrency - len(inflight)
+            jobs: list[_Job] = []
+            if room > 0:
+                try:
+                    jobs = await asyncio.to_thread(self._claim, room)
+                except Exception:  # a database hiccup must not kill the sender
+                    log.exception("outbox pass failed")
+            for job in jobs:
+                task = asyncio.create_task(self._deliver(job))
+                inflight.add(task)
+                task.add_done_callback(settled)
+            if jobs:
                 continue
             self._wake.clear()
             waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
@@ -95,6 +120,8 @@ class Sender:
             await asyncio.wait(waiters, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
             for w in waiters:
                 w.cancel()
+        if inflight:  # let deliveries under way settle, so nothing is left half-sent
+            await asyncio.wait(inflight, timeout=15)
 
     async def _next_delay(self) -> float:
         """Sleep until the next retry is due, but never longer than the poll interval."""
@@ -121,8 +148,9 @@ class Sender:
         await asyncio.gather(*(self._deliver(job) for job in jobs))
         return len(jobs)
 
-    def _claim(self) -> list[_Job]:
+    def _claim(self, limit: int | None = None) -> list[_Job]:
         now = utcnow()
+        batch = min(self.batch, limit) if limit is not None else self.batch
         with self.db.transaction() as s:
             # Only the oldest undelivered row of each conversation may go: order is kept
             # and a conversation waiting on a retry does not block the others.
@@ -141,7 +169,7 @@ class Sender:
                     ),
                 )
                 .order_by(Outbox.id)
-                .limit(self.batch)
+                .limit(batch)
                 .with_for_update(skip_locked=True)
             ).all()
             if not chosen:

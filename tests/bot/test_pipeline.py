@@ -212,3 +212,29 @@ def test_flooding_gets_one_polite_slow_down_and_loses_nothing(db):
 
     danger = pipeline.handle(Inbound(channel="fake", address="p1", text="help me please", provider_id="d1"))
     assert danger.replies
+
+
+def test_one_slow_chat_does_not_hold_up_the_others(db):
+    """Telegram paces each chat (about a message a second): others must not wait behind it."""
+    import time
+
+    from channels.base import Sent
+
+    pipeline, sender, channel = make_pipeline(db)
+    delivered: list[tuple[str, float]] = []
+    started = time.monotonic()
+
+    async def send(message):
+        if message.address == "slow":
+            await asyncio.sleep(2.0)
+        delivered.append((message.address, time.monotonic() - started))
+        return Sent()
+
+    channel.send = send  # type: ignore[method-assign]
+    say(pipeline, "hi", address="slow")
+    for i in range(5):
+        say(pipeline, "hi", address=f"fast{i}")
+    run_sender(sender, lambda: len(delivered) == 6)
+    fast = [t for a, t in delivered if a != "slow"]
+    slow = [t for a, t in delivered if a == "slow"]
+    assert len(fast) == 5 and max(fast) < 1.5 <= slow[0]
