@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 SAFETY_COMMANDS = frozenset({"stop", "erase", "exit"})
 SOURCE_LANGUAGE = "en"
+OFFICE_LANGUAGE = "pt"
 # After a quick exit on a channel where we can delete our messages, the person's own remain.
 DELETE_CHAT = N_("Please also delete this chat.")
 SLOW_DOWN = N_("You are sending many messages. Please wait a minute, then write again.")
@@ -201,6 +202,10 @@ class Pipeline:
     ) -> Turn:
         dialog = self.dialogs[conv.flow] if conv.flow in self.dialogs else self.dialogs[self.flow]
         chosen = self.languages.choose(conv, inbound, None)
+        if chosen is None and inbound.channel == "sms":
+            # A menu of 16 languages in their own scripts costs several SMS segments: on SMS
+            # start in the office language; 'language' (or 'idioma', 'língua'...) opens the menu.
+            chosen = OFFICE_LANGUAGE
         # Nothing tells us the language yet: the dialog shows the language menu (each name in
         # its own script) and we write in the source language meanwhile.
         language = chosen or SOURCE_LANGUAGE

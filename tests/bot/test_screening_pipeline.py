@@ -202,3 +202,12 @@ def test_when_nothing_tells_the_language_the_menu_comes_first_in_every_script(ap
     assert chosen.language == "uk" and chosen.expecting["field"] == "consent"
     assert chosen.replies[-1].text == uk.gettext("Do you agree that we keep your answers to help you?")
     assert len(chosen.replies) == 2  # the greeting, in Ukrainian, then the question
+
+
+def test_on_sms_an_unknown_language_starts_in_portuguese_not_with_a_costly_menu(app):
+    import locales
+
+    turn = app.pipeline.handle(Inbound(channel="sms", address="+351910000999", text="ok"))
+    assert turn.language == "pt" and turn.expecting["field"] == "consent"
+    assert turn.replies[-1].text == locales.translator("pt").gettext(
+        "Do you agree that we keep your answers to help you?")
