@@ -15,25 +15,9 @@ from sqlalchemy import select
 
 from bench.common import make_app, print_table, sqlite_url, temp_dir
 
-# (locale, yes, no, town, country, none): tests/dialogs/test_screening.py PER_LOCALE.
-PER_LOCALE = [
-    ("pt", "sim", "não", "Lisboa", "Brasil", "nenhum"),
-    ("pt_BR", "sim", "nao", "Porto", "brasileiro", "nenhuma"),
-    ("en", "yes", "no", "Faro", "Brazil", "none"),
-    ("es", "sí", "no", "Lisboa", "Colombia", "ninguno"),
-    ("fr", "oui", "non", "Lisbonne", "Sénégal", "aucun"),
-    ("ro", "da", "nu", "Lisabona", "Moldova", "nimic"),
-    ("bg", "да", "не", "Лисабон", "Украйна", "нищо"),
-    ("uk", "так", "ні", "Лісабон", "Україна", "нічого"),
-    ("ru", "да", "нет", "Лиссабон", "Украина", "ничего"),
-    ("ar", "نعم", "لا", "لشبونة", "المغرب", "لا شيء"),
-    ("hi", "हाँ", "नहीं", "लिस्बन", "भारत", "कुछ नहीं"),
-    ("pa", "ਹਾਂ", "ਨਹੀਂ", "Beja", "ਭਾਰਤ", "ਕੁਝ ਨਹੀਂ"),
-    ("ne", "हो", "होइन", "Lisboa", "नेपाल", "केही छैन"),
-    ("bn", "হ্যাঁ", "না", "Lisboa", "বাংলাদেশ", "কিছু না"),
-    ("ur", "ہاں", "نہیں", "Lisboa", "پاکستان", "کچھ نہیں"),
-    ("zh_Hans", "是", "不", "我在里斯本", "中国", "都没有"),
-]
+# The simple case typed in each locale's own words, shared with the transcript tests.
+from tests.dialogs.test_screening import PER_LOCALE
+
 PT_TARGET = 20
 
 

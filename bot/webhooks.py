@@ -83,7 +83,8 @@ def routes(app: App) -> list[Route]:
         query = request.url.query
         return request.url.path + (f"?{query}" if query else "")
 
-    async def twilio_messages(request: Request) -> Response:
+    async def _verified(request: Request) -> tuple[Any, dict[str, str]] | Response:
+        """The Twilio channel and the form, once the signature over our public URL checks out."""
         channel = _twilio_channel()
         if channel is None:
             return error(404, "Twilio is not enabled")
@@ -92,9 +93,17 @@ def routes(app: App) -> list[Route]:
             return params
         try:
             channel.validate(_path(request), params, request.headers.get("x-twilio-signature"))
-            inbounds = channel.parse_inbound(params)
         except Forbidden:
             return error(403, "invalid Twilio signature")
+        return channel, params
+
+    async def twilio_messages(request: Request) -> Response:
+        verified = await _verified(request)
+        if isinstance(verified, Response):
+            return verified
+        channel, params = verified
+        try:
+            inbounds = channel.parse_inbound(params)
         except BadRequest as exc:
             return error(400, str(exc))
         inbounds = [i for i in inbounds if i.channel in app.channels]
@@ -102,17 +111,12 @@ def routes(app: App) -> list[Route]:
         return Response(EMPTY_TWIML, media_type="text/xml")
 
     async def twilio_status(request: Request) -> Response:
-        channel = _twilio_channel()
-        if channel is None:
-            return error(404, "Twilio is not enabled")
-        params = await _twilio_form(request)
-        if isinstance(params, Response):
-            return params
+        verified = await _verified(request)
+        if isinstance(verified, Response):
+            return verified
+        channel, params = verified
         try:
-            channel.validate(_path(request), params, request.headers.get("x-twilio-signature"))
             report = channel.parse_status(params)
-        except Forbidden:
-            return error(403, "invalid Twilio signature")
         except BadRequest as exc:
             return error(400, str(exc))
         await run_in_threadpool(delivery.apply, app.db, report)
