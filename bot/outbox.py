@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
+import locales
 from bot import metrics
 from bot.db import Database, utcnow
 from bot.logs import scrub
@@ -205,6 +206,7 @@ class Sender:
                             options=tuple(Option(o["label"], o["value"]) for o in row.options),
                             key=str(row.id),
                             language=row.language,
+                            rtl=locales.is_rtl(row.language),
                             meta={"conversation_id": str(row.conversation_id)},
                         ),
                         attempts=row.attempts,

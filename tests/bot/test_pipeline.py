@@ -238,3 +238,13 @@ def test_one_slow_chat_does_not_hold_up_the_others(db):
     fast = [t for a, t in delivered if a != "slow"]
     slow = [t for a, t in delivered if a == "slow"]
     assert len(fast) == 5 and max(fast) < 1.5 <= slow[0]
+
+
+def test_outbound_messages_say_when_their_language_is_right_to_left(app):
+    from channels.base import Inbound
+
+    for address, language in (("ar1", "ar"), ("en1", "en")):
+        app.pipeline.handle(Inbound(channel="fake", address=address, kind="start", meta={"language": language}))
+    asyncio.run(app.sender.drain_once())
+    channel = app.channels["fake"]
+    assert {m.address: m.rtl for m in channel.sent} == {"ar1": True, "en1": False}
