@@ -1,8 +1,11 @@
 """The turn pipeline: one code path for every channel.
 
-inbound -> drop duplicates by provider id -> lock the person (contact row) -> dialog step ->
-outbound rows into the outbox in the same transaction -> commit -> wake the sender.
+inbound -> lock the person (contact row) -> store the message, dropping a provider's retry ->
+dialog step -> outbound rows into the outbox in the same transaction -> commit -> wake the sender.
 Nothing here talks to a provider: delivery happens after the commit, outside the lock.
+
+An ordinary turn is a few driver-level statements (bot.turnsql); only the rare paths (hooks
+such as the handoff, erasure, the quick exit) load ORM objects, in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,14 +17,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from bot import logs, metrics, privacy, store, wakeup
+from bot import logs, metrics, privacy, store
 from bot.db import Database, utcnow
-from bot.models import Contact, Conversation, Message, Outbox
+from bot.language import ConversationState
+from bot.models import Contact, Conversation
 from bot.render import Rendered, Renderer
+from bot.turnsql import ContactRow, ConversationRow, OutboundRow, TurnSQL
 from channels.base import Inbound
 from dialogs import DIALOGS, Dialog
 from dialogs.base import N_, Context, Given, Step, Text
@@ -39,6 +43,8 @@ OFFICE_LANGUAGE = "pt"
 DELETE_CHAT = N_("Please also delete this chat.")
 SLOW_DOWN = N_("You are sending many messages. Please wait a minute, then write again.")
 FLOOD_WINDOW = timedelta(minutes=1)
+# Actions the pipeline itself carries out on ORM objects (the rest are rows or hooks).
+ORM_ACTIONS = frozenset({"quick_exit", "erase"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +72,7 @@ class Turn:
 class LanguagePolicy(Protocol):
     """Decides the conversation's language for this message (see bot.language)."""
 
-    def choose(self, conversation: Conversation, inbound: Inbound, explicit: str | None) -> str | None:
+    def choose(self, conversation: ConversationState, inbound: Inbound, explicit: str | None) -> str | None:
         """The locale, or None when nothing tells it yet (the person then gets the menu)."""
         ...
 
@@ -77,6 +83,28 @@ class TurnHook(Protocol):
     def __call__(
         self, session: Session, conversation: Conversation, inbound: Inbound, step: Step | None
     ) -> None: ...
+
+
+class _Tx:
+    """One turn's transaction: the driver connection for the ordinary statements, and an ORM
+    session on the same connection, opened only when a rare path (a hook, erasure) needs it."""
+
+    __slots__ = ("conn", "now", "raw", "session", "sql")
+
+    def __init__(self, conn: Connection, sql: TurnSQL) -> None:
+        self.conn = conn
+        self.raw = conn.connection.driver_connection
+        self.sql = sql
+        self.now = utcnow()
+        self.session: Session | None = None
+
+    def orm(self, contact: ContactRow, conv: ConversationRow) -> tuple[Session, Contact, Conversation]:
+        """Write the rows back, then load them as ORM objects: from here on they are the truth."""
+        self.sql.save(self.raw, contact, conv, self.now)
+        session = self.session = Session(bind=self.conn, autoflush=True)
+        person, conversation = session.get(Contact, contact.id), session.get(Conversation, conv.id)
+        assert person is not None and conversation is not None  # written a moment ago
+        return session, person, conversation
 
 
 class Pipeline:
@@ -98,6 +126,7 @@ class Pipeline:
         from dialogs import DEFAULT
 
         self.db = db
+        self.sql = TurnSQL(db.dialect, db.cipher)
         self.renderer = renderer
         self.languages = languages
         self.dialogs = dialogs if dialogs is not None else DIALOGS
@@ -113,16 +142,23 @@ class Pipeline:
     def handle(self, inbound: Inbound) -> Turn:
         """Process one inbound message; safe to call concurrently from threads and processes."""
         started = time.perf_counter()
-        try:
-            with self.db.transaction() as session:
-                turn = self._turn(session, inbound)
-                logs.CONVERSATION_ID.set(turn.conversation_id)
-        except IntegrityError as exc:
-            if "provider_id" not in str(exc.orig):
-                raise  # some other constraint: a bug to see, never a message to drop quietly
-            # Another process stored the same provider id between our check and our insert.
-            metrics.DUPLICATES.inc()
-            return Turn(conversation_id=None, duplicate=True)
+        with self.db.engine.connect() as conn:
+            transaction = conn.begin()
+            try:
+                tx = _Tx(conn, self.sql)
+                turn = self._turn(tx, inbound)
+                if turn.duplicate:
+                    transaction.rollback()  # nothing of it is kept, not even a new conversation
+                else:
+                    if tx.session is not None:
+                        tx.session.flush()
+                        tx.session.close()
+                    transaction.commit()
+            except BaseException:
+                if transaction.is_active:
+                    transaction.rollback()
+                raise
+        logs.CONVERSATION_ID.set(turn.conversation_id)
         if turn.duplicate:
             metrics.DUPLICATES.inc()
             log.info("duplicate %s message dropped", inbound.channel)
@@ -147,30 +183,50 @@ class Pipeline:
             if conv is not None and conv.status == "bot":
                 conv.status = "stopped"
 
+    def queue(
+        self,
+        session: Session,
+        contact: Contact,
+        conv: Conversation,
+        replies: list[Rendered],
+        language: str,
+        author: str = "bot",
+        force: bool = False,
+    ) -> list[Reply]:
+        """Queue replies from a rare path that holds ORM objects (handoff, the console)."""
+        raw = session.connection().connection.driver_connection
+        return self._queue(raw, contact, conv, replies, language, author=author, force=force)
+
     # -- one turn, inside the transaction -------------------------------------------------
 
-    def _turn(self, session: Session, inbound: Inbound) -> Turn:
-        contact = store.lock_contact(session, inbound.channel, inbound.address)
-        if inbound.provider_id and store.seen(session, inbound.channel, inbound.provider_id):
-            return Turn(conversation_id=None, duplicate=True)
-        conv = store.current_conversation(session, contact)
-        now = utcnow()
-        # Changed only after the last read of the turn's start, so one UPDATE writes it all.
+    def _turn(self, tx: _Tx, inbound: Inbound) -> Turn:
+        sql, raw, now = tx.sql, tx.raw, tx.now
+        digest = store.address_hash(inbound.channel, inbound.address)
+        contact, conv = sql.open_turn(raw, inbound.channel, digest, inbound.address, now)
         contact.last_inbound_at = now
         if conv is None or conv.status == "closed":
-            previous = conv
-            conv = self._new_conversation(session, contact, inbound)
-            if previous is not None:
-                conv.language = previous.language  # we already know how to talk to them
+            # A returning person keeps their language: we already know how to talk to them.
+            conv = sql.new_conversation(
+                raw, contact.id, inbound.channel, self.flow,
+                inbound.source[:64] if inbound.source else None,
+                conv.language if conv is not None else None, now,
+            )
         conv.version += 1
-        self._store_inbound(session, conv, inbound)
-        if self._flooding(contact, inbound, now):
+        if not sql.insert_inbound(raw, conv, inbound.kind, inbound.text, inbound.provider_id, now):
+            return Turn(conversation_id=None, duplicate=True)
+        turn = self._decide(tx, contact, conv, inbound)
+        if tx.session is None:  # the ordinary turn: the rows were never handed to the ORM
+            sql.save(raw, contact, conv, now)
+        return turn
+
+    def _decide(self, tx: _Tx, contact: ContactRow, conv: ConversationRow, inbound: Inbound) -> Turn:
+        if self._flooding(contact, inbound, tx.now):
             # Kept in the transcript, not answered: one polite word per minute at most.
             slow = []
             if contact.window_count == self.flood_limit + 1:
                 note = DialogReply((Text(SLOW_DOWN),), kind="info")
-                slow = self._queue(session, contact, conv, [self.renderer.reply(note, conv.language or "en")],
-                                   conv.language or "en")
+                language = conv.language or SOURCE_LANGUAGE
+                slow = self._queue(tx.raw, contact, conv, [self.renderer.reply(note, language)], language)
             return Turn(conv.id, replies=slow, status=conv.status, language=conv.language)
 
         keyword = inbound.meta.get("keyword")
@@ -186,19 +242,20 @@ class Pipeline:
                 contact.status = "active"
                 if conv.status == "stopped":
                     conv.status = "bot"
-                    return self._run(session, contact, conv, inbound, restart=True)
+                    return self._run(tx, contact, conv, inbound, restart=True)
             else:
                 return Turn(conv.id, status=conv.status)
         if conv.status == "handoff" and not self._safety_input(conv, inbound):
             # A person has the case: the message joins its transcript and the bot stays quiet.
             hook = self.hooks.get("inbound_handoff")
             if hook is not None:
-                hook(session, conv, inbound, None)
+                session, _, conversation = tx.orm(contact, conv)
+                hook(session, conversation, inbound, None)
             return Turn(conv.id, status=conv.status, language=conv.language)
-        return self._run(session, contact, conv, inbound, restart=not conv.state)
+        return self._run(tx, contact, conv, inbound, restart=not conv.state)
 
     def _run(
-        self, session: Session, contact: Contact, conv: Conversation, inbound: Inbound, restart: bool
+        self, tx: _Tx, contact: ContactRow, conv: ConversationRow, inbound: Inbound, restart: bool
     ) -> Turn:
         dialog = self.dialogs[conv.flow] if conv.flow in self.dialogs else self.dialogs[self.flow]
         chosen = self.languages.choose(conv, inbound, None)
@@ -229,66 +286,52 @@ class Pipeline:
         replies = [self.renderer.reply(r, language) for r in step.replies]
         # The confirmation of a stop or an erasure is the last thing we send: it must go out.
         final = bool({"stop", "erase"} & set(step.actions))
-        written = self._queue(session, contact, conv, replies, language, force=final)
-
-        for action in step.actions:
-            hook = self.hooks.get(action)
-            if hook is not None:
-                hook(session, conv, inbound, step)
-            if action == "stop":
-                self._stop(contact, conv)
-            elif action == "quick_exit":
-                privacy.quick_exit(session, contact, conv, inbound.channel in self.deletable)
-                if inbound.channel in self.deletable:
-                    note = self.renderer.reply(DialogReply((Text(DELETE_CHAT),), kind="info"), language)
-                    written += self._queue(session, contact, conv, [note], language, force=True)
-            elif action == "erase":
-                privacy.erase_contact(session, contact, keep_for={r.id for r in written})
+        written = self._queue(tx.raw, contact, conv, replies, language, force=final)
+        status = self._act(tx, contact, conv, inbound, step, language, written)
         return Turn(
             conversation_id=conv.id,
             replies=written,
             expecting=conv.expecting,
             language=language,
-            status=conv.status,
+            status=status,
             actions=step.actions,
         )
 
+    def _act(
+        self, tx: _Tx, contact: ContactRow, conv: ConversationRow, inbound: Inbound, step: Step,
+        language: str, written: list[Reply],
+    ) -> str:
+        """The step's actions; the conversation's status after them."""
+        if not any(a in self.hooks or a in ORM_ACTIONS for a in step.actions):
+            if "stop" in step.actions:
+                self._stop(contact, conv)
+            return conv.status
+        # A rare path: hand the rows to the ORM, which the hooks and erasure work with.
+        session, person, conversation = tx.orm(contact, conv)
+        for action in step.actions:
+            hook = self.hooks.get(action)
+            if hook is not None:
+                hook(session, conversation, inbound, step)
+            if action == "stop":
+                self._stop(person, conversation)
+            elif action == "quick_exit":
+                can_delete = inbound.channel in self.deletable
+                privacy.quick_exit(session, person, conversation, can_delete)
+                if can_delete:
+                    note = self.renderer.reply(DialogReply((Text(DELETE_CHAT),), kind="info"), language)
+                    raw = session.connection().connection.driver_connection
+                    written += self._queue(raw, person, conversation, [note], language, force=True)
+            elif action == "erase":
+                privacy.erase_contact(session, person, keep_for={r.id for r in written})
+        return conversation.status
+
     # -- helpers --------------------------------------------------------------------------
-
-    def _new_conversation(self, session: Session, contact: Contact, inbound: Inbound) -> Conversation:
-        conv = Conversation(
-            contact_id=contact.id,
-            channel=inbound.channel,
-            flow=self.flow,
-            state="",
-            record={},
-            source=inbound.source[:64] if inbound.source else None,
-            status="bot",
-            version=0,
-        )
-        session.add(conv)
-        session.flush()
-        return conv
-
-    def _store_inbound(self, session: Session, conv: Conversation, inbound: Inbound) -> None:
-        # Core inserts, not ORM objects: a turn's rows need no identity map, and the unit of
-        # work costs several times more per row (see bench/). A duplicate provider id from a
-        # racing process fails right here; handle() reports it as a duplicate.
-        session.execute(
-            insert(Message),
-            [{
-                "conversation_id": conv.id, "channel": inbound.channel, "direction": "in",
-                "author": "person", "kind": inbound.kind, "body": inbound.text,
-                "provider_id": inbound.provider_id, "turn": conv.version, "status": "received",
-                "created_at": utcnow(),
-            }],
-        )
 
     def _queue(
         self,
-        session: Session,
-        contact: Contact,
-        conv: Conversation,
+        raw: Any,
+        contact: Contact | ContactRow,
+        conv: Conversation | ConversationRow,
         replies: list[Rendered],
         language: str,
         author: str = "bot",
@@ -296,31 +339,11 @@ class Pipeline:
     ) -> list[Reply]:
         if (contact.status != "active" and not force) or not replies:
             return []
-        now = utcnow()
-        ids = session.scalars(
-            insert(Message).returning(Message.id, sort_by_parameter_order=True),
-            [{
-                "conversation_id": conv.id, "channel": conv.channel, "direction": "out",
-                "author": author, "kind": r.kind, "body": r.text, "turn": conv.version,
-                "status": "queued", "created_at": now,
-            } for r in replies],
-        ).all()
-        session.execute(
-            insert(Outbox),
-            [{
-                "message_id": message_id, "conversation_id": conv.id, "contact_id": contact.id,
-                "channel": conv.channel, "kind": "message", "force": force, "address": None,
-                "options": [{"label": label, "value": value} for label, value in r.options],
-                "language": language, "status": "pending", "attempts": 0, "next_attempt_at": now,
-                "provider_ids": [], "created_at": now,
-            } for message_id, r in zip(ids, replies, strict=True)],
-        )
-        wakeup.notify(session)
+        rows = [OutboundRow(r.text, r.kind, r.options) for r in replies]
+        ids = self.sql.queue(raw, contact, conv, rows, language, utcnow(), author=author, force=force)
         return [Reply(message_id, r.text, r.options) for message_id, r in zip(ids, replies, strict=True)]
 
-    queue = _queue
-
-    def _flooding(self, contact: Contact, inbound: Inbound, now: datetime) -> bool:
+    def _flooding(self, contact: ContactRow, inbound: Inbound, now: datetime) -> bool:
         """Count messages per minute; over the limit (danger aside) they are not answered."""
         started = contact.window_started_at
         if started is None or now - started > FLOOD_WINDOW:
@@ -328,7 +351,7 @@ class Pipeline:
         contact.window_count += 1
         return contact.window_count > self.flood_limit and not is_danger(inbound.text)
 
-    def _safety_input(self, conv: Conversation, inbound: Inbound) -> bool:
+    def _safety_input(self, conv: ConversationRow, inbound: Inbound) -> bool:
         """Stop, delete, exit, danger, or the answer to a pending erase confirmation: these
         reach the dialog even while a caseworker has the case."""
         if conv.state.startswith("confirm_erase>"):
@@ -337,6 +360,6 @@ class Pipeline:
         return match_command(text) in SAFETY_COMMANDS or is_danger(text)
 
     @staticmethod
-    def _stop(contact: Contact, conv: Conversation) -> None:
+    def _stop(contact: Contact | ContactRow, conv: Conversation | ConversationRow) -> None:
         contact.status = "stopped"
         conv.status = "stopped"

@@ -1,6 +1,6 @@
 """Cross-process wake-ups for the sender: a worker process learns of new outbox rows at once.
 
-PostgreSQL: the turn's transaction runs ``NOTIFY intake_outbox``, which is delivered only when
+PostgreSQL: the turn's transaction runs ``NOTIFY intake_outbox`` (bot.turnsql), which is delivered only when
 it commits; the worker LISTENs on a dedicated connection. SQLite: ``PRAGMA data_version``
 changes whenever another connection commits, and reading it costs microseconds, so the worker
 checks it every few milliseconds instead of scanning the outbox.
@@ -13,22 +13,13 @@ import sqlite3
 import threading
 from collections.abc import Callable
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
-
 from bot.db import Database
 from bot.settings import sqlite_path
 
-__all__ = ["CHANNEL", "notify", "watch"]
+__all__ = ["CHANNEL", "watch"]
 
 CHANNEL = "intake_outbox"
 log = logging.getLogger(__name__)
-
-
-def notify(session: Session) -> None:
-    """Announce new outbox rows when this transaction commits (PostgreSQL only)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"NOTIFY {CHANNEL}"))
 
 
 def watch(db: Database, wake: Callable[[], None], stop: threading.Event, interval: float = 0.02) -> threading.Thread:

@@ -1,0 +1,293 @@
+"""The statements of an ordinary turn, written for the database driver itself.
+
+A turn is a handful of statements: lock the person, read their conversation, store the
+message (which is also the duplicate check), update two rows, queue the replies. Through the
+ORM's unit of work each statement cost ~75 µs of Python before the driver saw it, three
+quarters of a turn (bench/engine.py profiles it); here a statement costs what the driver
+costs. The ORM stays for the rare paths (handoff, erasure, the console): they load the same
+rows by id, in the same transaction, after these statements have run.
+
+Both backends share one text per statement: ``:name`` placeholders (sqlite3's style) become
+``%(name)s`` for psycopg. Values are stored exactly as the ORM's column types store them
+(bot.models), so either side reads what the other wrote: timestamps as UTC text on SQLite
+and ``timestamptz`` on PostgreSQL, JSON as text or ``json``, personal text as Fernet tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from bot import wakeup
+from bot.crypto import Cipher
+
+__all__ = ["ContactRow", "ConversationRow", "OutboundRow", "TurnSQL"]
+
+# Timestamps on SQLite are text in SQLAlchemy's DateTime format ("2026-11-28 08:20:53.000123",
+# UTC, always with microseconds): comparisons in SQL stay correct only if every writer uses it.
+
+CONTACT = "SELECT id, status, window_started_at, window_count FROM contact " \
+          "WHERE channel = :channel AND address_hash = :digest"
+NEW_CONTACT = (
+    "INSERT INTO contact (channel, address_hash, address, status, created_at, window_count) "
+    "VALUES (:channel, :digest, :address, 'active', :now, 0) "
+    "ON CONFLICT (channel, address_hash) DO NOTHING"
+)
+CONVERSATION_COLUMNS = "id, contact_id, channel, flow, state, record, expecting, outcome, " \
+                       "language, status, source, version"
+LATEST = f"SELECT {CONVERSATION_COLUMNS} FROM conversation WHERE contact_id = :contact " \
+         "ORDER BY id DESC LIMIT 1"
+# SQLite only: the transaction began IMMEDIATE, so nothing can change between the two reads and
+# one statement can do both. (On PostgreSQL the conversation must be read after the contact's
+# lock is granted, in a fresh snapshot; a join would return the row as it was before waiting.)
+CONTACT_AND_LATEST = (
+    "SELECT c.id, c.status, c.window_started_at, c.window_count, "
+    + ", ".join(f"v.{name.strip()}" for name in CONVERSATION_COLUMNS.split(","))
+    + " FROM contact c LEFT JOIN conversation v ON v.id = "
+    "(SELECT max(id) FROM conversation WHERE contact_id = c.id) "
+    "WHERE c.channel = :channel AND c.address_hash = :digest"
+)
+NEW_CONVERSATION = (
+    "INSERT INTO conversation (contact_id, channel, flow, state, record, language, status, source, "
+    "version, created_at, updated_at) VALUES (:contact, :channel, :flow, '', :record, :language, "
+    "'bot', :source, 0, :now, :now) RETURNING id"
+)
+# ON CONFLICT DO NOTHING on (channel, provider_id): a provider's retry stores nothing and
+# returns no id, which is how the turn learns it is a duplicate; a racing process waits for
+# the first one's commit instead of failing.
+INBOUND = (
+    "INSERT INTO message (conversation_id, channel, direction, author, kind, body, provider_id, "
+    "turn, status, created_at) VALUES (:conv, :channel, 'in', 'person', :kind, :body, :provider_id, "
+    ":turn, 'received', :now) ON CONFLICT DO NOTHING RETURNING id"
+)
+OUTBOUND = (
+    "INSERT INTO message (conversation_id, channel, direction, author, kind, body, turn, status, "
+    "created_at) VALUES (:conv, :channel, 'out', :author, :kind, :body, :turn, 'queued', :now) "
+    "RETURNING id"
+)
+OUTBOX = (
+    "INSERT INTO outbox (message_id, conversation_id, contact_id, channel, kind, force, options, "
+    "language, status, attempts, next_attempt_at, provider_ids, created_at) VALUES (:message, "
+    ":conv, :contact, :channel, 'message', :force, :options, :language, 'pending', 0, :now, '[]', "
+    ":now)"
+)
+SAVE_CONTACT = (
+    "UPDATE contact SET status = :status, last_inbound_at = :last_inbound_at, "
+    "window_started_at = :window_started_at, window_count = :window_count WHERE id = :id"
+)
+SAVE_CONVERSATION = (
+    "UPDATE conversation SET state = :state, record = :record, expecting = :expecting, "
+    "outcome = :outcome, language = :language, status = :status, version = :version, "
+    "updated_at = :now WHERE id = :id"
+)
+
+
+@dataclass(slots=True)
+class ContactRow:
+    """The contact columns a turn reads and writes."""
+
+    id: int
+    status: str
+    window_started_at: datetime | None
+    window_count: int
+    last_inbound_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class ConversationRow:
+    """The conversation columns a turn reads and writes; ``_record_token`` avoids
+    re-encrypting a record the step did not change."""
+
+    id: int
+    contact_id: int
+    channel: str
+    flow: str
+    state: str
+    record: dict[str, Any]
+    expecting: dict[str, Any] | None
+    outcome: dict[str, Any] | None
+    language: str | None
+    status: str
+    source: str | None
+    version: int
+    _record_token: str | None = None
+    _record_seen: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundRow:
+    """One reply to store and queue."""
+
+    text: str
+    kind: str
+    options: Sequence[tuple[str, str]]
+
+
+class HasStatus(Protocol):
+    id: int
+    status: str
+
+
+class HasTurn(Protocol):
+    id: int
+    channel: str
+    version: int
+
+
+class TurnSQL:
+    """The turn's statements for one backend ("sqlite" or "postgresql") and cipher."""
+
+    def __init__(self, dialect: str, cipher: Cipher) -> None:
+        self.postgres = dialect == "postgresql"
+        self.cipher = cipher
+        self._last_time: tuple[datetime | None, str] = (None, "")
+        convert = self._pyformat if self.postgres else (lambda sql: sql)
+        self.contact = convert(CONTACT + (" FOR UPDATE" if self.postgres else ""))
+        self.new_contact = convert(NEW_CONTACT)
+        self.latest = convert(LATEST)
+        self.contact_and_latest = CONTACT_AND_LATEST
+        self.new_conversation_sql = convert(NEW_CONVERSATION)
+        self.inbound = convert(INBOUND)
+        self.outbound = convert(OUTBOUND)
+        self.outbox = convert(OUTBOX)
+        self.save_contact_sql = convert(SAVE_CONTACT)
+        self.save_conversation_sql = convert(SAVE_CONVERSATION)
+
+    @staticmethod
+    def _pyformat(sql: str) -> str:
+        return re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql)
+
+    # -- values as the ORM's column types store them ------------------------------------------
+
+    def time(self, value: datetime | None) -> Any:
+        if value is None or self.postgres:
+            return value
+        last = self._last_time  # a turn writes its one timestamp several times: format it once
+        if last[0] is value:
+            return last[1]
+        text = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        self._last_time = (value, text)
+        return text
+
+    def read_time(self, value: Any) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    @staticmethod
+    def json(value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    @staticmethod
+    def read_json(value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+    # -- statements ---------------------------------------------------------------------------
+
+    def open_turn(
+        self, raw: Any, channel: str, digest: str, address: str, now: datetime
+    ) -> tuple[ContactRow, ConversationRow | None]:
+        """Get or create the contact, locked for this transaction, and its latest conversation.
+
+        PostgreSQL locks the row (FOR UPDATE); on SQLite the transaction began IMMEDIATE and
+        already holds the database's write lock."""
+        params = {"channel": channel, "digest": digest}
+        if not self.postgres:
+            row = raw.execute(self.contact_and_latest, params).fetchone()
+            if row is not None:
+                return self._contact(row), self._conversation(row[4:]) if row[4] is not None else None
+        else:
+            row = raw.execute(self.contact, params).fetchone()
+            if row is not None:
+                latest = raw.execute(self.latest, {"contact": row[0]}).fetchone()
+                return self._contact(row), self._conversation(latest) if latest is not None else None
+        raw.execute(self.new_contact, {**params, "address": self.cipher.encrypt(address),
+                                       "now": self.time(now)})
+        # Selected again: a racing first message may have inserted the row instead of us.
+        row = raw.execute(self.contact, params).fetchone()
+        latest = raw.execute(self.latest, {"contact": row[0]}).fetchone()
+        return self._contact(row), self._conversation(latest) if latest is not None else None
+
+    def _contact(self, row: Sequence[Any]) -> ContactRow:
+        return ContactRow(row[0], row[1], self.read_time(row[2]), row[3] or 0)
+
+    def _conversation(self, row: Sequence[Any]) -> ConversationRow:
+        token = row[5]
+        record = self.cipher.decrypt_json(token) if token is not None else {}
+        return ConversationRow(
+            id=row[0], contact_id=row[1], channel=row[2], flow=row[3], state=row[4] or "",
+            record=record or {}, expecting=self.read_json(row[6]), outcome=self.read_json(row[7]),
+            language=row[8], status=row[9], source=row[10], version=row[11] or 0,
+            _record_token=token, _record_seen=record,
+        )
+
+    def new_conversation(
+        self, raw: Any, contact_id: int, channel: str, flow: str, source: str | None,
+        language: str | None, now: datetime,
+    ) -> ConversationRow:
+        token = self.cipher.encrypt_json({})
+        (conv_id,) = raw.execute(self.new_conversation_sql, {
+            "contact": contact_id, "channel": channel, "flow": flow, "record": token,
+            "language": language, "source": source, "now": self.time(now),
+        }).fetchone()
+        return ConversationRow(conv_id, contact_id, channel, flow, "", {}, None, None, language,
+                               "bot", source, 0, token, {})
+
+    def insert_inbound(
+        self, raw: Any, conv: ConversationRow, kind: str, text: str, provider_id: str | None,
+        now: datetime,
+    ) -> bool:
+        """Store the person's message; False when the provider already delivered it."""
+        row = raw.execute(self.inbound, {
+            "conv": conv.id, "channel": conv.channel, "kind": kind,
+            "body": self.cipher.encrypt(text), "provider_id": provider_id, "turn": conv.version,
+            "now": self.time(now),
+        }).fetchone()
+        return row is not None
+
+    def queue(
+        self, raw: Any, contact: HasStatus, conv: HasTurn, replies: Sequence[OutboundRow],
+        language: str, now: datetime, author: str = "bot", force: bool = False,
+    ) -> list[int]:
+        """Store each reply in the transcript and the outbox; their message ids, in order."""
+        ids = []
+        when = self.time(now)
+        for reply in replies:
+            (message_id,) = raw.execute(self.outbound, {
+                "conv": conv.id, "channel": conv.channel, "author": author, "kind": reply.kind,
+                "body": self.cipher.encrypt(reply.text), "turn": conv.version, "now": when,
+            }).fetchone()
+            raw.execute(self.outbox, {
+                "message": message_id, "conv": conv.id, "contact": contact.id,
+                "channel": conv.channel, "force": force, "language": language, "now": when,
+                "options": self.json([{"label": label, "value": value} for label, value in reply.options]),
+            })
+            ids.append(message_id)
+        if ids and self.postgres:
+            # Delivered when the transaction commits: the sender in any process wakes up.
+            raw.execute(f"NOTIFY {wakeup.CHANNEL}")
+        return ids
+
+    def save(self, raw: Any, contact: ContactRow, conv: ConversationRow, now: datetime) -> None:
+        """Write back what the turn changed on the two rows."""
+        raw.execute(self.save_contact_sql, {
+            "id": contact.id, "status": contact.status,
+            "last_inbound_at": self.time(contact.last_inbound_at),
+            "window_started_at": self.time(contact.window_started_at),
+            "window_count": contact.window_count,
+        })
+        if conv._record_token is None or conv.record != conv._record_seen:
+            conv._record_token = self.cipher.encrypt_json(conv.record)
+            conv._record_seen = conv.record
+        raw.execute(self.save_conversation_sql, {
+            "id": conv.id, "state": conv.state, "record": conv._record_token,
+            "expecting": self.json(conv.expecting), "outcome": self.json(conv.outcome),
+            "language": conv.language, "status": conv.status, "version": conv.version,
+            "now": self.time(now),
+        })
