@@ -71,6 +71,13 @@ class Message(Base):
     __table_args__ = (
         UniqueConstraint("channel", "provider_id"),
         Index("ix_message_conversation", "conversation_id", "id"),
+        # Only sent messages have one; a partial index spares every turn's inserts (0004).
+        Index(
+            "ix_message_delivery_ref",
+            "delivery_ref",
+            postgresql_where=text("delivery_ref IS NOT NULL"),
+            sqlite_where=text("delivery_ref IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +90,7 @@ class Message(Base):
     provider_id: Mapped[str | None] = mapped_column(String(64), default=None)  # inbound: dedupe key
     # Outbound: the provider's id for what we sent, so delivery reports can find it. Not unique:
     # Telegram numbers messages per chat.
-    delivery_ref: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    delivery_ref: Mapped[str | None] = mapped_column(String(64), default=None)
     turn: Mapped[int] = mapped_column(Integer, default=0)  # the conversation version it belongs to
     status: Mapped[str] = mapped_column(String(16), default="received")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

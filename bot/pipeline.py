@@ -195,7 +195,7 @@ class Pipeline:
     ) -> list[Reply]:
         """Queue replies from a rare path that holds ORM objects (handoff, the console)."""
         raw = session.connection().connection.driver_connection
-        return self._queue(raw, contact, conv, replies, language, author=author, force=force)
+        return self._queue(raw, contact, conv, replies, language, utcnow(), author=author, force=force)
 
     # -- one turn, inside the transaction -------------------------------------------------
 
@@ -226,7 +226,8 @@ class Pipeline:
             if contact.window_count == self.flood_limit + 1:
                 note = DialogReply((Text(SLOW_DOWN),), kind="info")
                 language = conv.language or SOURCE_LANGUAGE
-                slow = self._queue(tx.raw, contact, conv, [self.renderer.reply(note, language)], language)
+                rendered = [self.renderer.reply(note, language)]
+                slow = self._queue(tx.raw, contact, conv, rendered, language, tx.now)
             return Turn(conv.id, replies=slow, status=conv.status, language=conv.language)
 
         keyword = inbound.meta.get("keyword")
@@ -286,7 +287,7 @@ class Pipeline:
         replies = [self.renderer.reply(r, language) for r in step.replies]
         # The confirmation of a stop or an erasure is the last thing we send: it must go out.
         final = bool({"stop", "erase"} & set(step.actions))
-        written = self._queue(tx.raw, contact, conv, replies, language, force=final)
+        written = self._queue(tx.raw, contact, conv, replies, language, tx.now, force=final)
         status = self._act(tx, contact, conv, inbound, step, language, written)
         return Turn(
             conversation_id=conv.id,
@@ -320,7 +321,7 @@ class Pipeline:
                 if can_delete:
                     note = self.renderer.reply(DialogReply((Text(DELETE_CHAT),), kind="info"), language)
                     raw = session.connection().connection.driver_connection
-                    written += self._queue(raw, person, conversation, [note], language, force=True)
+                    written += self._queue(raw, person, conversation, [note], language, tx.now, force=True)
             elif action == "erase":
                 privacy.erase_contact(session, person, keep_for={r.id for r in written})
         return conversation.status
@@ -334,13 +335,14 @@ class Pipeline:
         conv: Conversation | ConversationRow,
         replies: list[Rendered],
         language: str,
+        now: datetime,
         author: str = "bot",
         force: bool = False,
     ) -> list[Reply]:
         if (contact.status != "active" and not force) or not replies:
             return []
         rows = [OutboundRow(r.text, r.kind, r.options) for r in replies]
-        ids = self.sql.queue(raw, contact, conv, rows, language, utcnow(), author=author, force=force)
+        ids = self.sql.queue(raw, contact, conv, rows, language, now, author=author, force=force)
         return [Reply(message_id, r.text, r.options) for message_id, r in zip(ids, replies, strict=True)]
 
     def _flooding(self, contact: ContactRow, inbound: Inbound, now: datetime) -> bool:
