@@ -22,7 +22,6 @@ __all__ = ["ROOT", "TEMPLATE", "check", "extract", "write_template"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "locales" / "messages.pot"
-PROMPT_SEGMENTS = 2   # a question on SMS, menu included
 INFO_SEGMENTS = 4     # an explanation
 KEYWORDS = {"N_": None, "_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 METHOD_MAP = [
@@ -85,8 +84,10 @@ def segment_budget(locale: str, msgid: str, translation: str) -> str | None:
 
 
 def prompt_problems(codes: Iterable[str]) -> list[str]:
-    """Every question as SMS shows it (prompt + numbered menu) within PROMPT_SEGMENTS."""
-    from channels.twilio import render_menu
+    """Every question as SMS shows it (its SMS greeting and prompt, plus the numbered menu)
+    within PROMPT_SEGMENTS; and as the other channels show it, for a locale's longest words."""
+    from bot.pipeline import PROMPT_SEGMENTS
+    from channels.twilio import sms_segments
     from dialogs.engine import FLOWS
 
     problems = []
@@ -95,13 +96,18 @@ def prompt_problems(codes: Iterable[str]) -> list[str]:
         for flow in FLOWS.values():
             for q in flow.questions:
                 labels = [tr.gettext(o.label.msgid) for o in q.options]
-                text = render_menu(tr.gettext(q.prompt), labels)
-                count = count_segments(text)
-                if count > PROMPT_SEGMENTS:
-                    problems.append(
-                        f"{locale}: question {flow.name}.{q.state} is {count} SMS segments "
-                        f"with its menu (at most {PROMPT_SEGMENTS})"
-                    )
+                prompt = tr.gettext(q.sms_prompt or q.prompt)
+                if q.sms_intro:  # sent in the prompt's message when that fits (bot.pipeline)
+                    greeting = tr.gettext(q.sms_intro) + "\n\n" + prompt
+                    if sms_segments(greeting, labels) <= PROMPT_SEGMENTS:
+                        prompt = greeting
+                for where, shown in (("", tr.gettext(q.prompt)), (" on SMS", prompt)):
+                    count = sms_segments(shown, labels)
+                    if count > PROMPT_SEGMENTS:
+                        problems.append(
+                            f"{locale}: question {flow.name}.{q.state}{where} is {count} SMS "
+                            f"segments with its menu (at most {PROMPT_SEGMENTS})"
+                        )
     return problems
 
 

@@ -27,6 +27,7 @@ from bot.models import Contact, Conversation
 from bot.render import Rendered, Renderer
 from bot.turnsql import ContactRow, ConversationRow, OutboundRow, TurnSQL
 from channels.base import Inbound
+from channels.twilio import sms_segments
 from dialogs import DIALOGS, Dialog
 from dialogs.base import N_, Context, Given, Step, Text
 from dialogs.base import Reply as DialogReply
@@ -37,12 +38,16 @@ __all__ = ["Pipeline", "Turn", "TurnHook"]
 log = logging.getLogger(__name__)
 
 SAFETY_COMMANDS = frozenset({"stop", "erase", "exit"})
+# Answered by the bot even while a caseworker has the case: safety, and 'info', which the
+# SMS outcome itself tells the person to write.
+BOT_COMMANDS = SAFETY_COMMANDS | {"info"}
 SOURCE_LANGUAGE = "en"
 OFFICE_LANGUAGE = "pt"
 # After a quick exit on a channel where we can delete our messages, the person's own remain.
 DELETE_CHAT = N_("Please also delete this chat.")
 SLOW_DOWN = N_("You are sending many messages. Please wait a minute, then write again.")
 FLOOD_WINDOW = timedelta(minutes=1)
+PROMPT_SEGMENTS = 2  # a question on SMS, menu included (bot.catalogs checks every locale)
 # Actions the pipeline itself carries out on ORM objects (the rest are rows or hooks).
 ORM_ACTIONS = frozenset({"quick_exit", "erase"})
 
@@ -285,6 +290,8 @@ class Pipeline:
             conv.outcome = step.outcome
 
         replies = [self.renderer.reply(r, language) for r in step.replies]
+        if inbound.channel == "sms":
+            replies = self._sms_sized(step.replies, replies, language)
         # The confirmation of a stop or an erasure is the last thing we send: it must go out.
         final = bool({"stop", "erase"} & set(step.actions))
         written = self._queue(tx.raw, contact, conv, replies, language, tx.now, force=final)
@@ -345,6 +352,19 @@ class Pipeline:
         ids = self.sql.queue(raw, contact, conv, rows, language, now, author=author, force=force)
         return [Reply(message_id, r.text, r.options) for message_id, r in zip(ids, replies, strict=True)]
 
+    def _sms_sized(self, asked: list[DialogReply], rendered: list[Rendered], language: str) -> list[Rendered]:
+        """A question that shares its message with a greeting (cheaper on SMS) goes as two
+        messages where together they would pass PROMPT_SEGMENTS: in non-Latin scripts, say."""
+        out = []
+        for reply, done in zip(asked, rendered, strict=True):
+            if (done.kind == "prompt" and len(reply.parts) > 1
+                    and sms_segments(done.text, [label for label, _ in done.options]) > PROMPT_SEGMENTS):
+                out.append(self.renderer.reply(DialogReply(reply.parts[:-1], kind="info"), language))
+                out.append(self.renderer.reply(DialogReply(reply.parts[-1:], reply.options), language))
+            else:
+                out.append(done)
+        return out
+
     def _flooding(self, contact: ContactRow, inbound: Inbound, now: datetime) -> bool:
         """Count messages per minute; over the limit (danger aside) they are not answered."""
         started = contact.window_started_at
@@ -354,12 +374,12 @@ class Pipeline:
         return contact.window_count > self.flood_limit and not is_danger(inbound.text)
 
     def _safety_input(self, conv: ConversationRow, inbound: Inbound) -> bool:
-        """Stop, delete, exit, danger, or the answer to a pending erase confirmation: these
-        reach the dialog even while a caseworker has the case."""
+        """Stop, delete, exit, info, danger, or the answer to a pending erase confirmation:
+        these reach the dialog even while a caseworker has the case."""
         if conv.state.startswith("confirm_erase>"):
             return True
         text = inbound.text
-        return match_command(text) in SAFETY_COMMANDS or is_danger(text)
+        return match_command(text) in BOT_COMMANDS or is_danger(text)
 
     @staticmethod
     def _stop(contact: Contact | ContactRow, conv: Conversation | ConversationRow) -> None:

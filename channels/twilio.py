@@ -96,6 +96,11 @@ def render_menu(text: str, labels: list[str]) -> str:
     return f"{text}\n{menu}" if text and menu else text or menu
 
 
+def sms_segments(text: str, labels: list[str]) -> int:
+    """What a message with this menu costs by SMS: menu added, accents folded when it pays."""
+    return count_segments(cheapest(render_menu(text, labels)))
+
+
 def whatsapp_window_open(last_inbound_at: datetime | None, now: datetime) -> bool:
     """Whether free-form WhatsApp text is allowed: within 24 h of the person's last message."""
     return last_inbound_at is not None and now - last_inbound_at < WINDOW

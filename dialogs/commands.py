@@ -61,6 +61,15 @@ COMMANDS: dict[str, frozenset[str]] = {
         "|вихід|выход|خروج|बाहर|निकास|ਬਾਹਰ|निस्कनु|বাহির|বের হও|باہر|退出"
         "|बाहिर|निस्कनुहोस्|বের হোন"  # polite and everyday forms
     ),
+    # Details of the programme that fits (on SMS they are sent only when asked for).
+    "info": _norm(
+        "info|/info|information|more information|more info|informação|informações|informacao"
+        "|informacoes|mais informação|mais informações|información|más información|mas informacion"
+        "|informations|plus d'informations|informații|informatii|mai multe informații|информация"
+        "|повече информация|інформація|більше інформації|подробнее|معلومات|مزيد من المعلومات"
+        "|जानकारी|अधिक जानकारी|ਜਾਣਕਾਰੀ|ਹੋਰ ਜਾਣਕਾਰੀ|थप जानकारी|তথ্য|আরও তথ্য|مزید معلومات"
+        "|信息|更多信息|详情"
+    ),
     "privacy": _norm(
         "privacy|/privacy|privacy notice|privacidade|privacidad|confidentialité|confidentialite"
         "|vie privée|confidențialitate|confidentialitate|поверителност|конфіденційність"
@@ -101,7 +110,7 @@ _LONGEST = max(len(p.split()) for p in _DANGER_PHRASES)
 
 def match_command(text: str) -> str | None:
     """The global command a whole message names (help, restart, language, person, stop,
-    erase, exit, privacy), or None."""
+    erase, exit, privacy, info), or None."""
     norm = normalize(text)
     if text.strip().startswith("/"):
         norm = "/" + norm

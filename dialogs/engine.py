@@ -46,6 +46,10 @@ class Question:
     code: str | None = None         # the item of a list field this yes/no question asks about
     intro: str | None = None        # an explanation shown once before the prompt
     allow_unknown: bool = False     # "I don't know" is an acceptable answer (stored as None)
+    # SMS, where every segment is paid for: a shorter intro that shares the prompt's message
+    # (instead of ``intro`` in its own), and a shorter prompt where the menu is long.
+    sms_intro: str | None = None
+    sms_prompt: str | None = None
 
     def expecting(self, options: tuple[Choice, ...] | None = None) -> Expecting:
         kind = PARSERS[self.answer][1] if self.answer in PARSERS else "text"
@@ -77,7 +81,7 @@ class Flow:
         """Every message id the flow's questions show."""
         out: list[str] = []
         for q in self.questions:
-            out += [q.prompt, q.hint] + ([q.intro] if q.intro else [])
+            out += [q.prompt, q.hint] + [t for t in (q.intro, q.sms_intro, q.sms_prompt) if t]
             out += [o.label.msgid for o in q.options]
         return out
 
@@ -129,8 +133,9 @@ def validate(flow: Flow, has_translation: Callable[[str], bool] | None = None) -
             problems.append(f"{where}: {q.state}: no parser for answer type {q.answer!r}")
         if not edges.get(q.state) or not edges[q.state][-1][1]:
             problems.append(f"{where}: {q.state}: no unguarded last transition (a dead end)")
-        for kind, text in (("prompt", q.prompt), ("hint", q.hint)):
-            if len(text) > PROMPT_MAX:
+        for kind, text in (("prompt", q.prompt), ("hint", q.hint), ("sms_prompt", q.sms_prompt),
+                           ("sms_intro", q.sms_intro)):
+            if text and len(text) > PROMPT_MAX:
                 problems.append(f"{where}: {q.state}: {kind} longer than {PROMPT_MAX} characters")
         if q.intro and len(q.intro) > INFO_MAX:
             problems.append(f"{where}: {q.state}: intro longer than {INFO_MAX} characters")

@@ -14,7 +14,7 @@ from dialogs import messages as m
 from dialogs.base import N_, Context, Given, Reply, Step, Text
 from dialogs.content import item
 from dialogs.engine import Question, register
-from dialogs.outcome import explain, needs_handoff
+from dialogs.outcome import details, explain, needs_handoff
 from dialogs.rules import decide
 from dialogs.runner import FlowDialog, split_state
 from dialogs.screening import FLOW
@@ -70,9 +70,15 @@ class ScreeningDialog(FlowDialog):
                          item("helplines.trafficking"), item("helplines.migrants"))
             return Step(state="ended", record=record, replies=[Reply(helplines, kind="info")])
         outcome = decide(data)
-        replies = explain({**outcome, "vulnerabilities": data.get("vulnerabilities") or ()})
+        replies = explain({**outcome, "vulnerabilities": data.get("vulnerabilities") or ()},
+                          ctx.channel)
         actions = ("handoff",) if needs_handoff(outcome) else ()
         return Step(state="done", record=data, replies=replies, outcome=outcome, actions=actions)
+
+    def more_info(self, state: str, data: dict[str, Any]) -> list[Reply]:
+        # At the end the outcome is decided again from the record: the same rules, the same
+        # answer, without the dialog having to keep it.
+        return details(decide(data) if state == "done" else None)
 
     def at_end(self, state: str, data: dict[str, Any], ctx: Context) -> Step:
         if state == "done":

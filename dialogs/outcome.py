@@ -10,13 +10,15 @@ from typing import Any
 from dialogs.base import N_, Reply, Text
 from dialogs.content import item
 
-__all__ = ["explain", "needs_handoff"]
+__all__ = ["details", "explain", "needs_handoff"]
 
 _HANDOFF_PROGRAMMES = frozenset({"arvore", "eu_trafficking_fund", "trafficking_support",
                                  "asylum_info"})
 
 NEXT_HANDOFF = N_("What happens next: a caseworker will read your answers and write to you here. "
                   "It is free, and you can change your mind at any time.")
+# SMS: the programme's details wait until the person asks for them (each costs segments).
+NEXT_HANDOFF_SMS = N_("A caseworker will write to you here. Write 'info' to read more.")
 NEXT_NONE = N_("You can write 'restart' to start again, or 'person' to talk to someone.")
 
 _INTRO: dict[tuple[str, str], str] = {
@@ -66,8 +68,28 @@ def _first(reasons: list[str], table: Mapping[str, str]) -> str:
     return next((table[r] for r in reasons if r in table), _REFERRAL["does_not_want_return"])
 
 
-def explain(outcome: Mapping[str, Any]) -> list[Reply]:
-    """The info replies that tell the person what was decided and what happens next."""
+def _about(programme: str) -> tuple[list[Text], list[Text]]:
+    """What the programme offers, and what to bring: each its own message."""
+    if programme == "arvore":
+        return [item("programmes.arvore")], [item("programmes.arvore_documents")]
+    if programme in ("eu_trafficking_fund", "trafficking_support"):
+        return [item("programmes.eu_fund" if programme == "eu_trafficking_fund"
+                     else "programmes.trafficking")], []
+    return [], []
+
+
+def details(outcome: Mapping[str, Any] | None) -> list[Reply]:
+    """The programme's details ('info'); before there is an outcome, what ARVoRe is."""
+    blocks = _about(outcome["programme"]) if outcome else ([item("programmes.arvore")], [])
+    return [Reply((Text(MORE_INFO), *block), kind="info") for block in blocks if block]
+
+
+def explain(outcome: Mapping[str, Any], channel: str | None = None) -> list[Reply]:
+    """The info replies that tell the person what was decided and what happens next.
+
+    On SMS the programme's details are left for 'info' and what happens next shares the first
+    message: a complete screening stays within 20 segments (bench/sms.py). Contacts a person
+    may need (helplines) are sent on every channel."""
     programme, reasons = outcome["programme"], list(outcome["reasons"])
     if programme == "referral":
         intro = _first(reasons, _REFERRAL)
@@ -76,16 +98,9 @@ def explain(outcome: Mapping[str, Any]) -> list[Reply]:
     first: list[Text] = [Text(THANKS), Text(intro)]
     # Each message stays within 4 SMS segments in every language, so what a programme offers
     # and what to bring go in their own messages, each under a neutral first line.
-    about: list[Text] = []
+    about, about_more = _about(programme)
     more: list[Text] = []
-    if programme == "arvore":
-        about.append(item("programmes.arvore"))
-        about_more = [item("programmes.arvore_documents")]
-    else:
-        about_more = []
     if programme in ("eu_trafficking_fund", "trafficking_support"):
-        about.append(item("programmes.eu_fund" if programme == "eu_trafficking_fund"
-                          else "programmes.trafficking"))
         more.append(item("helplines.trafficking"))
         if "arvore_possible" in reasons:
             more.append(Text(_ARVORE_TOO))
@@ -97,12 +112,17 @@ def explain(outcome: Mapping[str, Any]) -> list[Reply]:
         more += [item("helplines.migrants"), item("referrals.consulate")]
     if "domestic_violence" in outcome.get("vulnerabilities", ()):
         more.append(item("helplines.violence"))
+    handoff = needs_handoff(outcome)
+    deferred = channel == "sms" and handoff and bool(about or about_more)
+    if deferred:
+        first.append(Text(NEXT_HANDOFF_SMS))
     replies = [Reply(tuple(first), kind="info")]
-    for block in (about, about_more):
-        if block:
-            replies.append(Reply((Text(MORE_INFO), *block), kind="info"))
+    if not deferred:
+        for block in (about, about_more):
+            if block:
+                replies.append(Reply((Text(MORE_INFO), *block), kind="info"))
     if more:
         replies.append(Reply((Text(CONTACTS), *more), kind="info"))
-    replies.append(Reply((Text(NEXT_HANDOFF if needs_handoff(outcome) else NEXT_NONE),),
-                       kind="info"))
+    if not deferred:
+        replies.append(Reply((Text(NEXT_HANDOFF if handoff else NEXT_NONE),), kind="info"))
     return replies

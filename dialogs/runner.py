@@ -49,7 +49,7 @@ class FlowDialog:
             step = self._language_menu(self.flow.initial, dict(record))
             step.replies = [Reply((Text(m.CHOOSE_LANGUAGE_ANY),), options=LANGUAGE_OPTIONS)]
             return step
-        return self.ask(self.flow.by_state[self.flow.initial], dict(record))
+        return self.ask(self.flow.by_state[self.flow.initial], dict(record), ctx=ctx)
 
     def advance(self, state: str, record: Mapping[str, Any], given: Given, ctx: Context) -> Step:
         data = dict(record)
@@ -61,9 +61,9 @@ class FlowDialog:
         if command:
             return self.command(command, state, data, ctx)
         if base == "language":
-            return self._language(given, resume or self.flow.initial, data)
+            return self._language(given, resume or self.flow.initial, data, ctx)
         if base == "confirm_erase":
-            return self._confirm_erase(given, resume or self.flow.initial, data)
+            return self._confirm_erase(given, resume or self.flow.initial, data, ctx)
         if base in self.flow.endings:
             return self.at_end(base, data, ctx)
         question = self.flow.by_state.get(base)
@@ -86,17 +86,24 @@ class FlowDialog:
         if dest in self.flow.endings:
             step = self.finish(dest, data, ctx)
         else:
-            step = self.ask(self.flow.by_state[dest], data)
+            step = self.ask(self.flow.by_state[dest], data, ctx=ctx)
         step.replies[:0] = replies
         step.actions = tuple(dict.fromkeys([*actions, *step.actions]))
         return step
 
     # -- asking and parsing ------------------------------------------------------------------
     def ask(self, q: Question, data: dict[str, Any], first: bool = True,
-            state: str | None = None, options: tuple[Choice, ...] | None = None) -> Step:
+            state: str | None = None, options: tuple[Choice, ...] | None = None,
+            ctx: Context | None = None) -> Step:
         opts = q.options if options is None else options
-        replies = [Reply((Text(q.intro),), kind="info")] if first and q.intro else []
-        replies.append(Reply((Text(q.prompt),), options=opts))
+        sms = ctx is not None and ctx.channel == "sms"
+        prompt = q.sms_prompt if sms and q.sms_prompt else q.prompt
+        if first and sms and q.sms_intro:
+            # One message instead of an intro and a question: a segment, not three.
+            replies = [Reply((Text(q.sms_intro), Text(prompt)), options=opts)]
+        else:
+            replies = [Reply((Text(q.intro),), kind="info")] if first and q.intro else []
+            replies.append(Reply((Text(prompt),), options=opts))
         return Step(state=state or q.state, record=data, replies=replies,
                     expecting=q.expecting(opts))
 
@@ -148,6 +155,10 @@ class FlowDialog:
     def at_end(self, state: str, data: dict[str, Any], ctx: Context) -> Step:
         return self.begin({}, ctx)
 
+    def more_info(self, state: str, data: dict[str, Any]) -> list[Reply]:
+        """What 'info' sends (the flow's own content); by default, the list of commands."""
+        return [m.help_reply()]
+
     def danger(self, state: str, data: dict[str, Any], ctx: Context) -> Step:
         step = self.resume(state, data, ctx)
         step.replies.insert(0, m.emergency_reply())
@@ -166,7 +177,7 @@ class FlowDialog:
         if q is None:
             return Step(state=state, record=data)
         options = (*q.options, PERSON) if fails >= MAX_FAILURES else q.options
-        return self.ask(q, data, first=False, state=state, options=options)
+        return self.ask(q, data, first=False, state=state, options=options, ctx=ctx)
 
     def command(self, command: str, state: str, data: dict[str, Any], ctx: Context) -> Step:
         base, resume, _ = split_state(state)
@@ -187,7 +198,10 @@ class FlowDialog:
         if command == "person":
             return Step(state=state, record=data, actions=("handoff",),
                         replies=[Reply((Text(m.PERSON_COMING),), kind="info")])
-        infos = [m.help_reply()] if command == "help" else m.privacy_replies()
+        if command == "info":
+            infos = self.more_info(base, data)
+        else:
+            infos = [m.help_reply()] if command == "help" else m.privacy_replies()
         step = self.resume(state, data, ctx)
         step.replies[:0] = infos
         return step
@@ -197,14 +211,15 @@ class FlowDialog:
         return Step(state=f"language>{back}", record=data, replies=[reply],
                     expecting=Expecting("language", "choice", options=LANGUAGE_OPTIONS))
 
-    def _language(self, given: Given, back: str, data: dict[str, Any]) -> Step:
+    def _language(self, given: Given, back: str, data: dict[str, Any], ctx: Context) -> Step:
         code = menu_choice(given, LANGUAGE_OPTIONS) or parse_language(given.text)
         if code is None:
             return self._language_menu(back, data)
-        step = self.resume(back, data, Context(language=code))
+        ctx = Context(language=code, channel=ctx.channel, source=ctx.source)
+        step = self.resume(back, data, ctx)
         if split_state(back)[0] == self.flow.initial and not data:
             # The menu came first: now the greeting and the first question, in that language.
-            step = self.ask(self.flow.by_state[self.flow.initial], data)
+            step = self.ask(self.flow.by_state[self.flow.initial], data, ctx=ctx)
         if not step.replies:
             step.replies = [Reply((Text(m.LANGUAGE_SET),), kind="info")]
         step.language = code
@@ -217,7 +232,7 @@ class FlowDialog:
         return Step(state=f"confirm_erase>{back}", record=data, replies=[reply],
                     expecting=Expecting("confirm_erase", "yes_no", options=_YES_NO))
 
-    def _confirm_erase(self, given: Given, back: str, data: dict[str, Any]) -> Step:
+    def _confirm_erase(self, given: Given, back: str, data: dict[str, Any], ctx: Context) -> Step:
         picked = menu_choice(given, _YES_NO)
         answer = _OPTION_VALUES.get(picked) if picked else None
         if picked is None:
@@ -227,7 +242,7 @@ class FlowDialog:
             return Step(state="ended", record={}, actions=("erase",),
                         replies=[Reply((Text(m.ERASED),), kind="info")])
         if answer is False:
-            step = self.resume(back, data, Context())
+            step = self.resume(back, data, ctx)
             step.replies.insert(0, Reply((Text(m.NOT_ERASED),), kind="info"))
             return step
         return self._confirm_menu(back, data)

@@ -55,7 +55,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Hello. This service is free and confidential.\n"
         "I can help you find support if you want to go home from Portugal, are stuck or unsafe. "
         "Only our caseworkers see your answers. Write 'privacy' to read more, 'delete' to erase "
-        "your data.")),
+        "your data."), sms_intro=N_(
+        "Hello. This service is free and confidential. Write 'privacy' to read more.")),
     _yes_no("in_danger_now", N_("First, do you need urgent help right now?")),
     _yes_no("in_portugal", N_("Are you in Portugal now?")),
     Question("district", "district", "district",
@@ -101,7 +102,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("vulnerabilities", "vulnerabilities", "multi_choice",
              N_("Does any of this apply to you? You can choose more than one, for example: 1 3"),
              N_("Please reply with the numbers that apply, for example 1 3, or 'none'."),
-             (_c("pregnant", N_("Pregnant")), _c("medical", N_("Serious illness")),
+             sms_prompt=N_("Do any of these apply to you?"), options=(_c("pregnant", N_("Pregnant")), _c("medical", N_("Serious illness")),
               _c("disability", N_("Disability")), _c("elderly", N_("Older person (65+)")),
               _c("homeless", N_("No safe place to sleep")),
               _c("domestic_violence", N_("Violence at home")), _c("none", N_("None of these")))),

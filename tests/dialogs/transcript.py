@@ -15,15 +15,15 @@ def given(say: str) -> Given:
     return Given(text=say)
 
 
-def run(says: list[str], lang: str = "en", name: str = "screening") -> list[Step]:
+def run(says: list[str], lang: str = "en", name: str = "screening", channel: str = "console") -> list[Step]:
     """Every step: the first from begin(), then one per message."""
     dialog = DIALOGS[name]
-    ctx = Context(language=lang)
+    ctx = Context(language=lang, channel=channel)
     steps = [dialog.begin({}, ctx)]
     for say in says:
         last = steps[-1]
         if last.language:
-            ctx = Context(language=last.language)
+            ctx = Context(language=last.language, channel=channel)
         steps.append(dialog.advance(last.state, last.record, given(say), ctx))
     return steps
 
