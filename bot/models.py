@@ -109,6 +109,13 @@ class Outbox(Base):
             sqlite_where=text("status = 'pending'"),
         ),
         Index("ix_outbox_conversation", "conversation_id", "id"),
+        # Leases that ran out (a sender died mid-delivery): found without a scan (0005).
+        Index(
+            "ix_outbox_leased",
+            "lease_until",
+            postgresql_where=text("status = 'sending'"),
+            sqlite_where=text("status = 'sending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

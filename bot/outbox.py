@@ -2,7 +2,9 @@
 
 Rows are claimed with a lease (``status=sending``, ``lease_until``) in a short transaction
 (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock on SQLite), sent with no database
-lock held, and settled one by one. Messages to one conversation go out in order: a row is only
+lock held, and settled: successes together, in one transaction per pass of the loop (one
+write transaction per message was most of the sender's cost under load, bench/webhook.py),
+failures one by one. Messages to one conversation go out in order: a row is only
 claimed when no older row of its conversation is still waiting. Failures retry with
 exponential backoff; a provider's ``retry_after`` is honoured; an unreachable person is marked
 stopped and the rest of their queue cancelled.
@@ -18,7 +20,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.orm import aliased
 
 import locales
 from bot import metrics
@@ -76,6 +79,9 @@ class Sender:
         self.poll = poll
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        # Delivered, not yet marked sent: (job, provider ids). Their leases keep them from being
+        # claimed again until the next pass writes them down.
+        self._delivered: list[tuple[_Job, list[str]]] = []
 
     # -- waking ---------------------------------------------------------------------------
 
@@ -102,6 +108,7 @@ class Sender:
                 self._wake.set()  # the conversation's next message may go now
 
         while not stop.is_set():
+            await self._settle_delivered()
             room = self.concurrency - len(inflight)
             jobs: list[_Job] = []
             if room > 0:
@@ -123,6 +130,17 @@ class Sender:
                 w.cancel()
         if inflight:  # let deliveries under way settle, so nothing is left half-sent
             await asyncio.wait(inflight, timeout=15)
+        await self._settle_delivered()
+
+    async def _settle_delivered(self) -> None:
+        batch, self._delivered = self._delivered, []
+        if not batch:
+            return
+        try:
+            await asyncio.to_thread(self._done, batch)
+        except Exception:  # kept for the next pass; the leases hold meanwhile
+            log.exception("marking %d deliveries sent failed", len(batch))
+            self._delivered[:0] = batch
 
     async def _next_delay(self) -> float:
         """Sleep until the next retry is due, but never longer than the poll interval."""
@@ -147,6 +165,7 @@ class Sender:
         if not jobs:
             return 0
         await asyncio.gather(*(self._deliver(job) for job in jobs))
+        await self._settle_delivered()
         return len(jobs)
 
     def _claim(self, limit: int | None = None) -> list[_Job]:
@@ -154,25 +173,33 @@ class Sender:
         batch = min(self.batch, limit) if limit is not None else self.batch
         with self.db.transaction() as s:
             # Only the oldest undelivered row of each conversation may go: order is kept
-            # and a conversation waiting on a retry does not block the others.
-            heads = (
-                select(func.min(Outbox.id))
-                .where(Outbox.status.in_(("pending", "sending")), Outbox.channel.in_(self.channels))
-                .group_by(Outbox.conversation_id)
+            # and a conversation waiting on a retry does not block the others. Each query
+            # walks an index of what is due (never the whole outbox, which keeps every row
+            # ever sent), and the older-row check probes the conversation's own rows.
+            older = aliased(Outbox)
+            waiting_behind = (
+                select(older.id)
+                .where(older.conversation_id == Outbox.conversation_id, older.id < Outbox.id,
+                       older.status.in_(("pending", "sending")))
+                .exists()
             )
-            chosen = s.scalars(
+            due = (
                 select(Outbox)
-                .where(
-                    Outbox.id.in_(heads),
-                    or_(
-                        (Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
-                        (Outbox.status == "sending") & (Outbox.lease_until < now),
-                    ),
-                )
-                .order_by(Outbox.id)
+                .where(Outbox.status == "pending", Outbox.next_attempt_at <= now,
+                       Outbox.channel.in_(self.channels), ~waiting_behind)
+                .order_by(Outbox.next_attempt_at, Outbox.id)
                 .limit(batch)
                 .with_for_update(skip_locked=True)
-            ).all()
+            )
+            expired = (
+                select(Outbox)
+                .where(Outbox.status == "sending", Outbox.lease_until < now,
+                       Outbox.channel.in_(self.channels), ~waiting_behind)
+                .limit(batch)
+                .with_for_update(skip_locked=True)
+            )
+            found = {row.id: row for query in (expired, due) for row in s.scalars(query)}
+            chosen = [found[i] for i in sorted(found)][:batch]
             if not chosen:
                 return []
             contacts = {
@@ -253,25 +280,29 @@ class Sender:
             log.exception("channel %s raised unexpectedly", job.outbound.channel)
             await asyncio.to_thread(self._retry, job, 30.0, "bug", type(exc).__name__)
         else:
-            await asyncio.to_thread(self._done, job, list(sent.provider_ids))
+            self._delivered.append((job, list(sent.provider_ids)))
 
     # -- settling -------------------------------------------------------------------------
 
-    def _done(self, job: _Job, provider_ids: list[str]) -> None:
-        with self.db.transaction() as s:
-            s.execute(
-                update(Outbox)
-                .where(Outbox.id == job.outbox_id)
-                .values(status="sent", sent_at=utcnow(), lease_until=None, provider_ids=provider_ids,
-                        address=None)
+    def _done(self, delivered: list[tuple[_Job, list[str]]]) -> None:
+        now = utcnow()
+        outbox: Table = Outbox.__table__  # type: ignore[assignment]
+        message: Table = Message.__table__  # type: ignore[assignment]
+        with self.db.engine.begin() as conn:  # Core executemany: one statement per table
+            conn.execute(
+                update(outbox).where(outbox.c.id == bindparam("oid")).values(
+                    status="sent", sent_at=now, lease_until=None, provider_ids=bindparam("pids"),
+                    address=None),
+                [{"oid": job.outbox_id, "pids": ids} for job, ids in delivered],
             )
             # The first provider id lets delivery reports find the message.
-            s.execute(
-                update(Message)
-                .where(Message.id == job.message_id)
-                .values(status="sent", delivery_ref=provider_ids[0][:64] if provider_ids else None)
+            conn.execute(
+                update(message).where(message.c.id == bindparam("mid")).values(
+                    status="sent", delivery_ref=bindparam("ref")),
+                [{"mid": job.message_id, "ref": ids[0][:64] if ids else None} for job, ids in delivered],
             )
-        metrics.SENT.labels(job.outbound.channel).inc()
+        for job, _ in delivered:
+            metrics.SENT.labels(job.outbound.channel).inc()
 
     def _retry(self, job: _Job, delay: float, reason: str, detail: str) -> None:
         with self.db.transaction() as s:

@@ -59,6 +59,9 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return got
 
 
+POOL = 8
+
+
 class TelegramChannel:
     """A Telegram bot: one ``telegram.Bot`` and one HTTP pool for the whole process."""
 
@@ -79,7 +82,12 @@ class TelegramChannel:
     ) -> None:
         self.webhook_secret = webhook_secret
         self.pace_seconds = pace_seconds
-        request = HTTPXRequest(connection_pool_size=64, read_timeout=timeout)
+        self._slot_sem = asyncio.Semaphore(POOL)
+        self._slot_loop: asyncio.AbstractEventLoop | None = None
+        # A small pool: httpcore checks every pooled connection for each request it places, so
+        # 64 connections cost a quarter of the server's CPU under load (bench/webhook.py), and
+        # requests to one host gain nothing from more than a few keep-alive connections.
+        request = HTTPXRequest(connection_pool_size=POOL, read_timeout=timeout, pool_timeout=timeout)
         # getUpdates holds its connection for the whole long poll, so it gets its own small pool.
         polling = HTTPXRequest(connection_pool_size=1, read_timeout=timeout)
         self.bot = telegram.Bot(
@@ -200,7 +208,7 @@ class TelegramChannel:
     ) -> tuple[list[Inbound], int | None]:
         """One long poll: the inbound messages and the offset that confirms them next time."""
         updates = await self._call(self.bot.get_updates(
-            offset=offset, timeout=timeout, allowed_updates=list(allowed_updates)))
+            offset=offset, timeout=timeout, allowed_updates=list(allowed_updates)), long_poll=True)
         found: list[Inbound] = []
         for update in updates:
             raw = update.to_dict()
@@ -240,10 +248,22 @@ class TelegramChannel:
                 await handle(found)
             offset = next_offset
 
-    async def _call(self, request: Any) -> Any:
+    def _slots(self) -> asyncio.Semaphore:
+        # As many calls under way as the pool has connections: httpcore re-scans its whole
+        # queue against every connection on each event, so a queue of hundreds of calls made
+        # each one cost ~7 ms of CPU (bench/webhook.py); waiting here costs nothing.
+        loop = asyncio.get_running_loop()
+        if self._slot_loop is not loop:
+            self._slot_sem, self._slot_loop = asyncio.Semaphore(POOL), loop
+        return self._slot_sem
+
+    async def _call(self, request: Any, *, long_poll: bool = False) -> Any:
         """Await one Bot API call, translating PTB's errors at the seam."""
         try:
-            return await request
+            if long_poll:  # its own pool; it would hold a slot for the whole poll
+                return await request
+            async with self._slots():
+                return await request
         except tg_error.RetryAfter as exc:
             raise RateLimited(str(exc), retry_after=_seconds(exc)) from exc
         except tg_error.Forbidden as exc:  # blocked, deactivated, never started the bot
