@@ -46,6 +46,8 @@ from bench.common import (
 SIZES = {
     # A light phase first (load well under capacity: latency without queueing), then the heavy one.
     "light_conversations": 60,
+    "light_starts_per_s": 10.0,  # conversations started per second: ~20 turns/s offered
+    "ceiling_requests": 3_000,  # GET /healthz with the same client and in-flight limit
     "telegram_conversations": 1_000,
     "sms_conversations": 1_000,
     "turns_each": 2,  # a start + 1 answer: thousands of conversations, a bounded run
@@ -141,8 +143,28 @@ def sms_params(step: int, number: str, sid: str) -> dict[str, str]:
             "SmsStatus": "received", "ApiVersion": "2010-04-01"}
 
 
+async def ceiling(base: str, n: int) -> float:
+    """Requests per second this load generator gets from the server's most trivial route: the
+    most any webhook figure can show on this machine (both share its cores)."""
+    import httpx
+
+    inflight = asyncio.Semaphore(SIZES["in_flight"])
+    limits = httpx.Limits(max_connections=SIZES["in_flight"], max_keepalive_connections=SIZES["in_flight"])
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        async def one() -> None:
+            async with inflight:
+                (await client.get("/healthz")).raise_for_status()
+
+        await asyncio.gather(*(one() for _ in range(200)))  # connections open, code warm
+        started = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(n)))
+        return n / (time.perf_counter() - started)
+
+
 async def load(base: str, public: str, deliveries: Deliveries, expected: dict[str, list[int]],
-               auth_token: str, people: list[tuple[str, str]]) -> dict[str, Any]:
+               auth_token: str, people: list[tuple[str, str]],
+               starts_per_s: float | None = None) -> dict[str, Any]:
+    """Run every person's conversation at once, or started at a steady rate when given."""
     import httpx
 
     from channels.fakes.twilio_api import sign
@@ -183,7 +205,9 @@ async def load(base: str, public: str, deliveries: Deliveries, expected: dict[st
             stats["posted"][address_key] += 1
             return sent_at
 
-        async def person(kind: str, number: str) -> None:
+        async def person(kind: str, number: str, start: float = 0.0) -> None:
+            if start:
+                await asyncio.sleep(start)
             key = f"{kind}:{number}"
             counts = expected["telegram" if kind == "tg" else "sms"]
             for step in range(turns):
@@ -209,7 +233,8 @@ async def load(base: str, public: str, deliveries: Deliveries, expected: dict[st
                     return
 
         started = time.time()
-        await asyncio.gather(*(person(kind, number) for kind, number in people))
+        await asyncio.gather(*(person(kind, number, i / starts_per_s if starts_per_s else 0.0)
+                               for i, (kind, number) in enumerate(people)))
         stats["wall"] = time.time() - started
     return stats
 
@@ -322,7 +347,9 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
             deliveries = Deliveries(tg_fake, tw_fake)
             stop = asyncio.Event()
             watcher = asyncio.create_task(deliveries.watch(stop))
-            light = await load(public, public, deliveries, expected, tw_fake.auth_token, light_people)
+            light = await load(public, public, deliveries, expected, tw_fake.auth_token, light_people,
+                               starts_per_s=SIZES["light_starts_per_s"])
+            light["ceiling"] = await ceiling(public, SIZES["ceiling_requests"])
             cpu0 = cpu()
             heavy = await load(public, public, deliveries, expected, tw_fake.auth_token, people)
             heavy["server_cpu_s"] = cpu() - cpu0
@@ -348,6 +375,9 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
     lat = stats["latencies"]
     results.update({
         "webhook.light.conversations": SIZES["light_conversations"],
+        "webhook.ceiling_requests_per_s": round(light["ceiling"], 1),
+        "ratio.webhook_vs_ceiling": round(stats["accepted"] / stats["wall"] / light["ceiling"], 3)
+        if stats["wall"] and light["ceiling"] else 0.0,
         "webhook.light.turns_per_s": round(light["accepted"] / light["wall"], 1) if light["wall"] else 0.0,
         "webhook.light.p50_ms": round(percentile(light["latencies"], 50) * 1e3, 1),
         "webhook.light.p99_ms": round(percentile(light["latencies"], 99) * 1e3, 1),
@@ -388,8 +418,13 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
          "server CPU per accepted turn, deliveries included (heavy phase)"),
         ("webhook.server_cpu_utilisation", results["webhook.server_cpu_utilisation"],
          "server CPU seconds per wall second (1.0 = one core busy)"),
+        ("webhook.ceiling_requests_per_s", results["webhook.ceiling_requests_per_s"],
+         "GET /healthz, same client and in-flight limit: what this machine can show at most"),
+        ("ratio.webhook_vs_ceiling", results["ratio.webhook_vs_ceiling"],
+         "webhook turns/s as a share of that ceiling"),
         ("webhook.light.turns_per_s", results["webhook.light.turns_per_s"],
-         f"light phase: {SIZES['light_conversations']} conversations, well under capacity"),
+         f"light phase: {SIZES['light_conversations']} conversations started "
+         f"{SIZES['light_starts_per_s']:g}/s, well under capacity"),
         ("webhook.light.p50_ms", results["webhook.light.p50_ms"], "light phase latency, median"),
         ("webhook.light.p99_ms", results["webhook.light.p99_ms"], "light phase latency, 99th percentile"),
         ("webhook.light.tg.p50_ms", results["webhook.light.tg.p50_ms"], "light phase, Telegram turns"),

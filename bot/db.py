@@ -7,8 +7,9 @@ UPDATE``, which it silently ignores); PostgreSQL gets real row locks.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -131,6 +132,12 @@ class Database:
         _cipher[:] = [self.cipher]
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Threads of this process queue here for it instead
+        # of in SQLite's busy handler, which sleeps 1-100 ms between retries and burns a retry
+        # each time (other processes still meet the busy handler). PostgreSQL locks rows.
+        self.write_lock: AbstractContextManager[Any] = (
+            threading.RLock() if self.dialect == "sqlite" else nullcontext()
+        )
 
     @property
     def dialect(self) -> str:
@@ -139,7 +146,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session inside one transaction: committed on success, rolled back on error."""
-        with self.sessions() as session, session.begin():
+        with self.write_lock, self.sessions() as session, session.begin():
             yield session
 
     def ping(self) -> bool:

@@ -21,7 +21,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Table, bindparam, func, select, update
-from sqlalchemy.orm import aliased
 
 import locales
 from bot import metrics
@@ -45,6 +44,9 @@ __all__ = ["Sender"]
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
+_OUTBOX: Table = Outbox.__table__  # type: ignore[assignment]
+_MESSAGE: Table = Message.__table__  # type: ignore[assignment]
+_CONTACT: Table = Contact.__table__  # type: ignore[assignment]
 MAX_BACKOFF = 300.0
 GIVE_UP_AFTER = timedelta(days=2)  # a temporary failure this old becomes permanent
 
@@ -171,85 +173,76 @@ class Sender:
     def _claim(self, limit: int | None = None) -> list[_Job]:
         now = utcnow()
         batch = min(self.batch, limit) if limit is not None else self.batch
-        with self.db.transaction() as s:
-            # Only the oldest undelivered row of each conversation may go: order is kept
-            # and a conversation waiting on a retry does not block the others. Each query
-            # walks an index of what is due (never the whole outbox, which keeps every row
-            # ever sent), and the older-row check probes the conversation's own rows.
-            older = aliased(Outbox)
-            waiting_behind = (
-                select(older.id)
-                .where(older.conversation_id == Outbox.conversation_id, older.id < Outbox.id,
-                       older.status.in_(("pending", "sending")))
-                .exists()
-            )
-            due = (
-                select(Outbox)
-                .where(Outbox.status == "pending", Outbox.next_attempt_at <= now,
-                       Outbox.channel.in_(self.channels), ~waiting_behind)
-                .order_by(Outbox.next_attempt_at, Outbox.id)
-                .limit(batch)
-                .with_for_update(skip_locked=True)
-            )
-            expired = (
-                select(Outbox)
-                .where(Outbox.status == "sending", Outbox.lease_until < now,
-                       Outbox.channel.in_(self.channels), ~waiting_behind)
-                .limit(batch)
-                .with_for_update(skip_locked=True)
-            )
-            found = {row.id: row for query in (expired, due) for row in s.scalars(query)}
+        o, c, m = _OUTBOX, _CONTACT, _MESSAGE
+        # Only the oldest undelivered row of each conversation may go: order is kept and a
+        # conversation waiting on a retry does not block the others. Each query walks an index
+        # of what is due (never the whole outbox, which keeps every row ever sent), the older-
+        # row check probes the conversation's own rows, and one joined read brings the address
+        # and the text: Core rows, no ORM objects (the sender claims after every delivery).
+        older = o.alias("older")
+        waiting_behind = (
+            select(older.c.id)
+            .where(older.c.conversation_id == o.c.conversation_id, older.c.id < o.c.id,
+                   older.c.status.in_(("pending", "sending")))
+            .exists()
+        )
+        rows = (
+            select(o.c.id, o.c.message_id, o.c.conversation_id, o.c.contact_id, o.c.channel,
+                   o.c.kind, o.c.force, o.c.address, o.c.options, o.c.language, o.c.attempts,
+                   o.c.created_at, c.c.status.label("contact_status"),
+                   c.c.address.label("contact_address"), m.c.body)
+            .select_from(o.join(c, c.c.id == o.c.contact_id).join(m, m.c.id == o.c.message_id))
+            .where(o.c.channel.in_(self.channels), ~waiting_behind)
+            .limit(batch)
+            .with_for_update(of=o, skip_locked=True)
+        )
+        due = rows.where(o.c.status == "pending", o.c.next_attempt_at <= now) \
+                  .order_by(o.c.next_attempt_at, o.c.id)
+        expired = rows.where(o.c.status == "sending", o.c.lease_until < now)
+        with self.db.write_lock, self.db.engine.begin() as conn:
+            found = {row.id: row for query in (expired, due) for row in conn.execute(query)}
             chosen = [found[i] for i in sorted(found)][:batch]
             if not chosen:
                 return []
-            contacts = {
-                c.id: c
-                for c in s.scalars(select(Contact).where(Contact.id.in_({r.contact_id for r in chosen})))
-            }
-            messages = {
-                m.id: m
-                for m in s.scalars(select(Message).where(Message.id.in_({r.message_id for r in chosen})))
-            }
+            cancelled = [r.id for r in chosen if r.contact_status != "active" and not r.force]
+            if cancelled:
+                conn.execute(update(o).where(o.c.id.in_(cancelled)).values(status="cancelled"))
             jobs = []
             for row in chosen:
-                contact = contacts[row.contact_id]
-                if contact.status != "active" and not row.force:
-                    row.status = "cancelled"
+                if row.id in cancelled:
                     continue
-                delete = self._sent_ids(s, row) if row.kind == "delete" else None
-                row.status = "sending"
-                row.lease_until = now + LEASE
-                row.attempts += 1
-                jobs.append(
-                    _Job(
-                        outbox_id=row.id,
-                        message_id=row.message_id,
-                        contact_id=row.contact_id,
-                        delete=delete,
-                        outbound=Outbound(
-                            channel=row.channel,
-                            address=row.address or contact.address,
-                            text=messages[row.message_id].body,
-                            options=tuple(Option(o["label"], o["value"]) for o in row.options),
-                            key=str(row.id),
-                            language=row.language,
-                            rtl=locales.is_rtl(row.language),
-                            meta={"conversation_id": str(row.conversation_id)},
-                        ),
-                        attempts=row.attempts,
-                        created_at_age=now - row.created_at,
-                    )
+                jobs.append(_Job(
+                    outbox_id=row.id,
+                    message_id=row.message_id,
+                    contact_id=row.contact_id,
+                    delete=self._sent_ids(conn, row.conversation_id) if row.kind == "delete" else None,
+                    outbound=Outbound(
+                        channel=row.channel,
+                        address=row.address or row.contact_address,
+                        text=row.body,
+                        options=tuple(Option(x["label"], x["value"]) for x in row.options or ()),
+                        key=str(row.id),
+                        language=row.language,
+                        rtl=locales.is_rtl(row.language),
+                        meta={"conversation_id": str(row.conversation_id)},
+                    ),
+                    attempts=row.attempts + 1,
+                    created_at_age=now - row.created_at,
+                ))
+            if jobs:
+                conn.execute(
+                    update(o).where(o.c.id.in_([j.outbox_id for j in jobs]))
+                    .values(status="sending", lease_until=now + LEASE, attempts=o.c.attempts + 1)
                 )
             return jobs
 
     @staticmethod
-    def _sent_ids(session: Any, row: Outbox) -> tuple[str, ...]:
-        """Every provider message id we sent in this row's conversation (for a quick exit)."""
+    def _sent_ids(conn: Any, conversation_id: int) -> tuple[str, ...]:
+        """Every provider message id we sent in this conversation (for a quick exit)."""
         ids: list[str] = []
-        for provider_ids in session.scalars(
-            select(Outbox.provider_ids).where(
-                Outbox.conversation_id == row.conversation_id, Outbox.status == "sent"
-            )
+        for (provider_ids,) in conn.execute(
+            select(_OUTBOX.c.provider_ids).where(
+                _OUTBOX.c.conversation_id == conversation_id, _OUTBOX.c.status == "sent")
         ):
             ids.extend(provider_ids or [])
         return tuple(ids)
@@ -286,9 +279,8 @@ class Sender:
 
     def _done(self, delivered: list[tuple[_Job, list[str]]]) -> None:
         now = utcnow()
-        outbox: Table = Outbox.__table__  # type: ignore[assignment]
-        message: Table = Message.__table__  # type: ignore[assignment]
-        with self.db.engine.begin() as conn:  # Core executemany: one statement per table
+        outbox, message = _OUTBOX, _MESSAGE
+        with self.db.write_lock, self.db.engine.begin() as conn:  # Core executemany: one per table
             conn.execute(
                 update(outbox).where(outbox.c.id == bindparam("oid")).values(
                     status="sent", sent_at=now, lease_until=None, provider_ids=bindparam("pids"),

@@ -147,7 +147,7 @@ class Pipeline:
     def handle(self, inbound: Inbound) -> Turn:
         """Process one inbound message; safe to call concurrently from threads and processes."""
         started = time.perf_counter()
-        with self.db.engine.connect() as conn:
+        with self.db.write_lock, self.db.engine.connect() as conn:
             transaction = conn.begin()
             try:
                 tx = _Tx(conn, self.sql)
