@@ -19,9 +19,9 @@ from typing import Any, ClassVar
 import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram import error as tg_error
-from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
+from channels._aiohttp_request import AiohttpRequest
 from channels._telegram_update import decode_callback, encode_callback, to_inbound
 from channels._text import split_text
 from channels.base import (
@@ -84,12 +84,11 @@ class TelegramChannel:
         self.pace_seconds = pace_seconds
         self._slot_sem = asyncio.Semaphore(POOL)
         self._slot_loop: asyncio.AbstractEventLoop | None = None
-        # A small pool: httpcore checks every pooled connection for each request it places, so
-        # 64 connections cost a quarter of the server's CPU under load (bench/webhook.py), and
-        # requests to one host gain nothing from more than a few keep-alive connections.
-        request = HTTPXRequest(connection_pool_size=POOL, read_timeout=timeout, pool_timeout=timeout)
+        # aiohttp rather than PTB's default httpx: a third of the CPU per call (see the module).
+        # A few keep-alive connections are all one host needs.
+        request = AiohttpRequest(POOL, read_timeout=timeout, pool_timeout=timeout)
         # getUpdates holds its connection for the whole long poll, so it gets its own small pool.
-        polling = HTTPXRequest(connection_pool_size=1, read_timeout=timeout)
+        polling = AiohttpRequest(1, read_timeout=timeout)
         self.bot = telegram.Bot(
             token,
             base_url=api_base_url,
@@ -249,9 +248,9 @@ class TelegramChannel:
             offset = next_offset
 
     def _slots(self) -> asyncio.Semaphore:
-        # As many calls under way as the pool has connections: httpcore re-scans its whole
-        # queue against every connection on each event, so a queue of hundreds of calls made
-        # each one cost ~7 ms of CPU (bench/webhook.py); waiting here costs nothing.
+        # As many calls under way as the pool has connections: a client library's own queue
+        # costs CPU per waiting call (httpcore re-scanned all of it on every event: ~7 ms a
+        # call with hundreds queued, bench/webhook.py); waiting here costs nothing.
         loop = asyncio.get_running_loop()
         if self._slot_loop is not loop:
             self._slot_sem, self._slot_loop = asyncio.Semaphore(POOL), loop
