@@ -47,7 +47,8 @@ SIZES = {
     "sqlite_conversations": 300,
     "postgres_conversations": 150,
     "scale_levels": (1_000, 10_000, 100_000),
-    "scale_sample_conversations": 60,
+    "scale_sample_conversations": 100,
+    "scale_warm_up_conversations": 10,
     "rss_conversations": 2_000,
     "rss_turns_each": 2,
     "profile_conversations": 25,
@@ -154,12 +155,17 @@ class Seeder:
                     "conversation_id": conv_id,
                     # provider ids are the dedupe key: unique per copy, as real ones are
                     "provider_id": f"CASE WHEN t.provider_id IS NULL THEN NULL ELSE t.provider_id || {suffix} END",
-                    "delivery_ref": f"CASE WHEN t.delivery_ref IS NULL THEN NULL ELSE t.delivery_ref || {suffix} END",
+                    # Stored conversations are old ones: their replies went out long ago (the
+                    # template's never did, as no sender runs here), with a provider's reference.
+                    "status": "CASE WHEN t.direction = 'out' THEN 'sent' ELSE t.status END",
+                    "delivery_ref": f"CASE WHEN t.direction = 'out' THEN 'ref' || t.id || {suffix} END",
                 }, p)
                 self._copy(conn, "outbox", "t.conversation_id = :c", {
                     "id": f"({bases['outbox']} + seq.n * {o_span} + t.id - {o_lo})",
                     "message_id": f"({bases['message']} + seq.n * {m_span} + t.message_id - {m_lo})",
                     "conversation_id": conv_id, "contact_id": contact_id,
+                    "status": "'sent'", "lease_until": "NULL", "sent_at": "t.next_attempt_at",
+                    "attempts": "1",
                 }, p)
                 self._copy(conn, "handoff_case", "t.conversation_id = :c", {
                     "id": f"({bases['handoff_case']} + seq.n * {h_span} + t.id - {h_lo})",
@@ -179,6 +185,17 @@ class Seeder:
                 conn.execute(text("PRAGMA analysis_limit=1000"))
             conn.execute(text("ANALYZE"))
         self.engine.dispose()
+        if self.dialect == "sqlite":
+            # The seeding's last writes go into the file now, not into the measured turns.
+            import sqlite3
+
+            from bot.settings import sqlite_path
+
+            raw = sqlite3.connect(str(sqlite_path(str(self.engine.url))), timeout=30, isolation_level=None)
+            try:
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                raw.close()
 
     def stored(self) -> int:
         with self.engine.connect() as conn:
@@ -298,6 +315,9 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
         seeder.seed(level - seeder.stored(), SIZES["seed_batch"])
         label = f"{level // 1000}k"
         results[f"engine.sqlite.seed_seconds_to_{label}"] = round(time.perf_counter() - t0, 1)
+        # A few unmeasured screenings first: the app's caches learn the grown database.
+        run_engine(sapp, inbounds, first, SIZES["scale_warm_up_conversations"])
+        first += SIZES["scale_warm_up_conversations"]
         timing = run_engine(sapp, inbounds, first, sample)
         first += sample
         results[f"engine.sqlite.turns_per_s_at_{label}"] = round(timing.turns_per_s, 1)
