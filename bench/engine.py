@@ -208,7 +208,7 @@ class Seeder:
 
 GROUPS = (
     ("lingua/language detection", ("lingua", "LanguageDetector", "locales/detect", "py3langid", "locales/resolve")),
-    ("Fernet/cryptography", ("cryptography", "bot/crypto", "hmac", "hashlib")),
+    ("encryption (cryptography)", ("cryptography", "bot/crypto", "hmac", "hashlib")),
     ("SQLAlchemy ORM/Core", ("sqlalchemy",)),
     ("sqlite3/psycopg driver", ("sqlite3", "psycopg", "{method 'execute'", "{method 'commit'")),
     ("JSON", ("json",)),
