@@ -42,7 +42,7 @@ from bench.common import (
     timed,
 )
 
-# N per figure, chosen to keep `make bench` near 10 minutes on 2 cores (see bench/__main__.py).
+# N per figure, chosen to keep `make bench` well under 10 minutes on 2 cores (see bench/__main__.py).
 SIZES = {
     "sqlite_conversations": 300,
     "postgres_conversations": 150,
