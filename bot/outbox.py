@@ -15,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, update
 
 import locales
 from bot import metrics
@@ -150,9 +151,21 @@ class Sender:
             self._delivered[:0] = batch
 
     def _pass(self, delivered: list[tuple[_Job, list[str]]], room: int) -> list[_Job]:
-        if delivered:
-            self._done(delivered)
-        return self._claim(room) if room > 0 else []
+        # One transaction: a commit writes a few pages of WAL, and under load a pass runs
+        # after nearly every delivery.
+        with self._writing(None) as conn:
+            if delivered:
+                self._done(delivered, conn)
+            return self._claim(room, conn) if room > 0 else []
+
+    @contextmanager
+    def _writing(self, conn: Connection | None) -> Iterator[Connection]:
+        """The given transaction's connection, or a new write transaction."""
+        if conn is not None:
+            yield conn
+            return
+        with self.db.write_lock, self.db.engine.begin() as own:
+            yield own
 
     async def _next_delay(self) -> float:
         """Sleep until the next retry is due, but never longer than the poll interval. The due
@@ -185,7 +198,7 @@ class Sender:
         await self._settle_delivered()
         return len(jobs)
 
-    def _claim(self, limit: int | None = None) -> list[_Job]:
+    def _claim(self, limit: int | None = None, within: Connection | None = None) -> list[_Job]:
         now = utcnow()
         batch = min(self.batch, limit) if limit is not None else self.batch
         o, c, m = _OUTBOX, _CONTACT, _MESSAGE
@@ -214,7 +227,7 @@ class Sender:
         due = rows.where(o.c.status == "pending", o.c.next_attempt_at <= now) \
                   .order_by(o.c.next_attempt_at, o.c.id)
         expired = rows.where(o.c.status == "sending", o.c.lease_until < now)
-        with self.db.write_lock, self.db.engine.begin() as conn:
+        with self._writing(within) as conn:
             found = {row.id: row for query in (expired, due) for row in conn.execute(query)}
             chosen = [found[i] for i in sorted(found)][:batch]
             if not chosen:
@@ -292,10 +305,10 @@ class Sender:
 
     # -- settling -------------------------------------------------------------------------
 
-    def _done(self, delivered: list[tuple[_Job, list[str]]]) -> None:
+    def _done(self, delivered: list[tuple[_Job, list[str]]], within: Connection | None = None) -> None:
         now = utcnow()
         outbox, message = _OUTBOX, _MESSAGE
-        with self.db.write_lock, self.db.engine.begin() as conn:  # Core executemany: one per table
+        with self._writing(within) as conn:  # Core executemany: one statement per table
             conn.execute(
                 update(outbox).where(outbox.c.id == bindparam("oid")).values(
                     status="sent", sent_at=now, lease_until=None, provider_ids=bindparam("pids"),
