@@ -7,6 +7,7 @@ UPDATE``, which it silently ignores); PostgreSQL gets real row locks.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Dialect, Engine, MetaData, Text, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -107,8 +109,11 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
 
 def _sqlite_begin(conn: Any) -> None:
     # Straight to the driver: through exec_driver_sql this one statement cost as much as a
-    # turn's reads (bench/).
-    conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
+    # turn's reads (bench/). Its errors ("database is locked") are wrapped as SQLAlchemy would.
+    try:
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance("BEGIN IMMEDIATE", None, exc, sqlite3.Error) from exc
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

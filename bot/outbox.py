@@ -45,6 +45,9 @@ __all__ = ["Sender"]
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
+# At shutdown, how long deliveries under way may take to finish and be marked sent; shorter
+# than the web process's own shutdown wait (bot.web), so the marks are written.
+SETTLE_TIMEOUT = 5.0
 _OUTBOX: Table = Outbox.__table__  # type: ignore[assignment]
 _MESSAGE: Table = Message.__table__  # type: ignore[assignment]
 _CONTACT: Table = Contact.__table__  # type: ignore[assignment]
@@ -92,6 +95,7 @@ class Sender:
     def wake(self) -> None:
         """Ask the sender to look at the outbox now; callable from any thread."""
         loop, event = self._loop, self._wake
+        self._due_known = None  # new rows: whatever was due before, look again
         if loop is not None and event is not None and not loop.is_closed():
             loop.call_soon_threadsafe(event.set)
 
@@ -111,7 +115,20 @@ class Sender:
             if self._wake is not None:
                 self._wake.set()  # the conversation's next message may go now
 
+        try:
+            await self._loop_until(stop, inflight, settled)
+        finally:
+            if inflight:  # let deliveries under way settle, so nothing is left half-sent
+                await asyncio.wait(inflight, timeout=SETTLE_TIMEOUT)
+            await self._settle_delivered()
+
+    async def _loop_until(self, stop: asyncio.Event, inflight: set[asyncio.Task[None]],
+                          settled: Any) -> None:
+        assert self._wake is not None
         while not stop.is_set():
+            # Cleared before the pass, not after it: a turn that commits during the pass has
+            # set it again, and the wait below returns at once instead of after a poll.
+            self._wake.clear()
             room = self.concurrency - len(inflight)
             jobs: list[_Job] = []
             delivered, self._delivered = self._delivered, []
@@ -130,15 +147,11 @@ class Sender:
                 task.add_done_callback(settled)
             if jobs:
                 continue
-            self._wake.clear()
             waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
             delay = await self._next_delay()
             await asyncio.wait(waiters, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
             for w in waiters:
                 w.cancel()
-        if inflight:  # let deliveries under way settle, so nothing is left half-sent
-            await asyncio.wait(inflight, timeout=15)
-        await self._settle_delivered()
 
     async def _settle_delivered(self) -> None:
         batch, self._delivered = self._delivered, []
@@ -175,7 +188,9 @@ class Sender:
         if self._due_known is None or (now - self._due_known[0]).total_seconds() > self.poll / 2:
             self._due_known = (now, await asyncio.to_thread(self._next_due))
         due = self._due_known[1]
-        if due is None:
+        if due is None or due <= now:
+            # Nothing due, or only rows this pass could not take: behind a message of their
+            # conversation still under way (its end wakes us) or held by another process.
             return self.poll
         return max(0.0, min(self.poll, (due - utcnow()).total_seconds()))
 
@@ -309,16 +324,19 @@ class Sender:
         now = utcnow()
         outbox, message = _OUTBOX, _MESSAGE
         with self._writing(within) as conn:  # Core executemany: one statement per table
+            # Only rows still out for delivery: one cancelled meanwhile (an erasure, a quick
+            # exit) stays cancelled.
             conn.execute(
-                update(outbox).where(outbox.c.id == bindparam("oid")).values(
-                    status="sent", sent_at=now, lease_until=None, provider_ids=bindparam("pids"),
-                    address=None),
+                update(outbox).where(outbox.c.id == bindparam("oid"), outbox.c.status == "sending")
+                .values(status="sent", sent_at=now, lease_until=None, provider_ids=bindparam("pids"),
+                        address=None),
                 [{"oid": job.outbox_id, "pids": ids} for job, ids in delivered],
             )
-            # The first provider id lets delivery reports find the message.
+            # The first provider id lets delivery reports find the message; an erased message
+            # keeps nothing that points at the provider's copy.
             conn.execute(
-                update(message).where(message.c.id == bindparam("mid")).values(
-                    status="sent", delivery_ref=bindparam("ref")),
+                update(message).where(message.c.id == bindparam("mid"), message.c.kind != "erased")
+                .values(status="sent", delivery_ref=bindparam("ref")),
                 [{"mid": job.message_id, "ref": ids[0][:64] if ids else None} for job, ids in delivered],
             )
         for job, _ in delivered:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot import logs, metrics, privacy, store
@@ -38,9 +39,7 @@ __all__ = ["Pipeline", "Turn", "TurnHook"]
 log = logging.getLogger(__name__)
 
 SAFETY_COMMANDS = frozenset({"stop", "erase", "exit"})
-# Answered by the bot even while a caseworker has the case: safety, and 'info', which the
-# SMS outcome itself tells the person to write.
-BOT_COMMANDS = SAFETY_COMMANDS | {"info"}
+
 SOURCE_LANGUAGE = "en"
 OFFICE_LANGUAGE = "pt"
 # After a quick exit on a channel where we can delete our messages, the person's own remain.
@@ -132,6 +131,7 @@ class Pipeline:
 
         self.db = db
         self.sql = TurnSQL(db.dialect, db.cipher)
+        self._driver_error: type[Exception] = db.engine.dialect.loaded_dbapi.Error
         self.renderer = renderer
         self.languages = languages
         self.dialogs = dialogs if dialogs is not None else DIALOGS
@@ -147,6 +147,29 @@ class Pipeline:
     def handle(self, inbound: Inbound) -> Turn:
         """Process one inbound message; safe to call concurrently from threads and processes."""
         started = time.perf_counter()
+        try:
+            turn = self._transaction(inbound)
+        except self._driver_error as exc:
+            # The turn's statements go straight to the driver: its errors are wrapped as
+            # SQLAlchemy's would be, so "database unavailable" is still a 503, never a 500.
+            raise DBAPIError.instance(None, None, exc, self._driver_error) from exc
+        logs.CONVERSATION_ID.set(turn.conversation_id)
+        if turn.duplicate:
+            metrics.DUPLICATES.inc()
+            log.info("duplicate %s message dropped", inbound.channel)
+        else:
+            log.info(
+                "turn channel=%s status=%s expecting=%s replies=%d actions=%s",
+                inbound.channel, turn.status, (turn.expecting or {}).get("field"),
+                len(turn.replies), ",".join(turn.actions) or "-",
+            )
+            metrics.TURNS.labels(inbound.channel).inc()
+            metrics.TURN_SECONDS.observe(time.perf_counter() - started)
+            if turn.replies:
+                self.on_commit()
+        return turn
+
+    def _transaction(self, inbound: Inbound) -> Turn:
         with self.db.write_lock, self.db.engine.connect() as conn:
             transaction = conn.begin()
             try:
@@ -163,20 +186,6 @@ class Pipeline:
                 if transaction.is_active:
                     transaction.rollback()
                 raise
-        logs.CONVERSATION_ID.set(turn.conversation_id)
-        if turn.duplicate:
-            metrics.DUPLICATES.inc()
-            log.info("duplicate %s message dropped", inbound.channel)
-        else:
-            log.info(
-                "turn channel=%s status=%s expecting=%s replies=%d actions=%s",
-                inbound.channel, turn.status, (turn.expecting or {}).get("field"),
-                len(turn.replies), ",".join(turn.actions) or "-",
-            )
-            metrics.TURNS.labels(inbound.channel).inc()
-            metrics.TURN_SECONDS.observe(time.perf_counter() - started)
-            if turn.replies:
-                self.on_commit()
         return turn
 
     def block(self, channel: str, address: str) -> None:
@@ -199,6 +208,9 @@ class Pipeline:
         force: bool = False,
     ) -> list[Reply]:
         """Queue replies from a rare path that holds ORM objects (handoff, the console)."""
+        # Rows the session still holds go in first: the driver-level inserts below must not
+        # overtake them (the sender keeps a conversation's outbox in id order).
+        session.flush()
         raw = session.connection().connection.driver_connection
         return self._queue(raw, contact, conv, replies, language, utcnow(), author=author, force=force)
 
@@ -208,6 +220,8 @@ class Pipeline:
         sql, raw, now = tx.sql, tx.raw, tx.now
         digest = store.address_hash(inbound.channel, inbound.address)
         contact, conv = sql.open_turn(raw, inbound.channel, digest, inbound.address, now)
+        if sql.postgres:  # the row lock may have made us wait: the turn happens now
+            tx.now = now = utcnow()
         contact.last_inbound_at = now
         if conv is None or conv.status == "closed":
             # A returning person keeps their language: we already know how to talk to them.
@@ -327,6 +341,8 @@ class Pipeline:
                 privacy.quick_exit(session, person, conversation, can_delete)
                 if can_delete:
                     note = self.renderer.reply(DialogReply((Text(DELETE_CHAT),), kind="info"), language)
+                    # The "delete" row first: it removes what was sent before, not this note.
+                    session.flush()
                     raw = session.connection().connection.driver_connection
                     written += self._queue(raw, person, conversation, [note], language, tx.now, force=True)
             elif action == "erase":
@@ -374,12 +390,16 @@ class Pipeline:
         return contact.window_count > self.flood_limit and not is_danger(inbound.text)
 
     def _safety_input(self, conv: ConversationRow, inbound: Inbound) -> bool:
-        """Stop, delete, exit, info, danger, or the answer to a pending erase confirmation:
-        these reach the dialog even while a caseworker has the case."""
+        """Stop, delete, exit, danger, the answer to a pending erase confirmation, and 'info'
+        once the screening is over (the SMS outcome asks for it): these reach the dialog even
+        while a caseworker has the case."""
         if conv.state.startswith("confirm_erase>"):
             return True
         text = inbound.text
-        return match_command(text) in BOT_COMMANDS or is_danger(text)
+        command = match_command(text)
+        if command == "info":  # what the outcome message offers; mid-screening it is for the caseworker
+            return conv.state == "done"
+        return command in SAFETY_COMMANDS or is_danger(text)
 
     @staticmethod
     def _stop(contact: Contact | ContactRow, conv: Conversation | ConversationRow) -> None:

@@ -1,0 +1,129 @@
+"""Rare paths beside the driver-level turn: a quick exit that deletes, database errors, 'info'
+during a handoff, and the sender's bookkeeping."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from sqlalchemy import select, update
+from starlette.testclient import TestClient
+
+from bot.app import App, build
+from bot.db import Database
+from bot.models import Message, Outbox
+from bot.web import create_app
+from channels.base import Capabilities, Inbound
+from channels.fake import RecordingChannel
+from tests.bot.conftest import settings_for
+
+
+class DeletingChannel(RecordingChannel):
+    """Records deletions too, like Telegram's deleteMessages."""
+
+    capabilities: ClassVar[Capabilities] = Capabilities(buttons=True, can_delete=True)
+
+    def __init__(self, name: str = "fake") -> None:
+        super().__init__(name)
+        self.deleted: list[str] = []
+
+    async def delete_messages(self, address: str, ids: list[str]) -> None:
+        self.deleted.extend(ids)
+
+
+@pytest.fixture
+def deleting(db: Database, tmp_path: Path) -> Iterator[tuple[App, DeletingChannel]]:
+    channel = DeletingChannel()
+    application = build(settings_for(db, tmp_path), channels={"fake": channel})
+    yield application, channel
+    application.db.dispose()
+
+
+def say(app: App, body: str, **kw) -> object:
+    return app.pipeline.handle(Inbound(channel="fake", address="chat-1", text=body, **kw))
+
+
+def drain(app: App) -> None:
+    """Deliver everything, a conversation's messages in order."""
+    async def main() -> None:
+        while await app.sender.drain_once():
+            pass
+    asyncio.run(main())
+
+
+def test_a_quick_exit_deletes_what_was_sent_then_asks_to_delete_the_chat(deleting):
+    app, channel = deleting
+    app.pipeline.handle(Inbound(channel="fake", address="chat-1", kind="start", meta={"language": "en"}))
+    say(app, "yes")
+    drain(app)
+    sent_before = [f"fake-{i}" for i in range(1, len(channel.sent) + 1)]
+    turn = say(app, "exit")
+    assert [r.text for r in turn.replies] == ["Please also delete this chat."]
+    with app.db.sessions() as s:
+        kinds = [k for (k,) in s.execute(select(Outbox.kind).where(Outbox.status == "pending")
+                                         .order_by(Outbox.id))]
+    assert kinds == ["delete", "message"]  # the deletion goes first
+    drain(app)
+    assert channel.deleted == sent_before  # not the note, which came after
+    assert channel.texts()[-1] == "Please also delete this chat."
+
+
+def test_a_database_outage_in_a_turn_is_a_503_not_a_500(db: Database, tmp_path: Path, monkeypatch):
+    app = build(settings_for(db, tmp_path), channels={"fake": RecordingChannel("fake")})
+    driver = app.db.engine.dialect.loaded_dbapi
+
+    def down(*args, **kwargs):  # what the driver raises for "database is locked" or a lost server
+        raise driver.OperationalError("database is locked")
+
+    with TestClient(create_app(app), raise_server_exceptions=False) as client:
+        started = client.post("/api/chat/sessions", json={"language": "en"})
+        assert started.status_code == 201
+        session, token = started.json()["session_id"], started.json()["token"]
+        monkeypatch.setattr(app.pipeline.sql, "open_turn", down)
+        answer = client.post(f"/api/chat/sessions/{session}/messages", json={"text": "yes"},
+                             headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 503 and answer.headers["Retry-After"]
+
+
+def test_sqlite_busy_at_begin_is_wrapped_like_any_database_error(sqlite_db: Database):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    holder = sqlite3.connect(str(sqlite_db.engine.url.database), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        with sqlite_db.engine.connect() as conn:
+            conn.connection.driver_connection.execute("PRAGMA busy_timeout=50")
+            with pytest.raises(OperationalError):
+                conn.begin()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_info_mid_screening_during_a_handoff_goes_to_the_caseworker(deleting):
+    app, _ = deleting
+    app.pipeline.handle(Inbound(channel="fake", address="chat-1", kind="start", meta={"language": "en"}))
+    say(app, "yes")
+    assert say(app, "talk to a person").status == "handoff"
+    turn = say(app, "info")
+    assert turn.replies == [] and turn.status == "handoff"  # no question re-asked over the caseworker
+
+
+def test_a_delivery_cancelled_while_under_way_stays_cancelled(deleting):
+    app, _ = deleting
+    app.pipeline.handle(Inbound(channel="fake", address="chat-1", kind="start", meta={"language": "en"}))
+    jobs = app.sender._claim()
+    assert jobs
+    with app.db.engine.begin() as conn:  # an erasure while the message is with the provider
+        conn.execute(update(Outbox.__table__).values(status="cancelled"))
+        conn.execute(update(Message.__table__).where(Message.__table__.c.direction == "out")
+                     .values(kind="erased", body=""))
+    app.sender._done([(job, [f"prov-{job.outbox_id}"]) for job in jobs])
+    with app.db.sessions() as s:
+        assert set(s.scalars(select(Outbox.status))) == {"cancelled"}
+        assert set(s.scalars(select(Message.delivery_ref).where(Message.direction == "out"))) == {None}
