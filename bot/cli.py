@@ -25,6 +25,9 @@ def _settings() -> Settings:
         raise SystemExit(2) from exc
 
 
+KEEP_ALIVE_SECONDS = 75
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -32,7 +35,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.web import create_app
 
     app = build(_settings())
-    uvicorn.run(create_app(app), host=args.host, port=args.port, log_level="info", access_log=False)
+    # Keep idle connections open longer than a client or proxy keeps them (commonly 60 s):
+    # with uvicorn's 5 s the server sometimes closed a connection just as a provider reused it,
+    # and that request failed on the wire (bench/webhook.py counted it).
+    uvicorn.run(create_app(app), host=args.host, port=args.port, log_level="info", access_log=False,
+                timeout_keep_alive=KEEP_ALIVE_SECONDS)
     return 0
 
 
