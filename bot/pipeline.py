@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from bot import logs, metrics, privacy, store
 from bot.db import Database, utcnow
 from bot.language import ConversationState
-from bot.models import Contact, Conversation
+from bot.models import Contact, Conversation, Message, Outbox
 from bot.render import Rendered, Renderer
 from bot.turnsql import ContactRow, ConversationRow, OutboundRow, TurnSQL
 from channels.base import Inbound
@@ -87,6 +87,13 @@ class TurnHook(Protocol):
     def __call__(
         self, session: Session, conversation: Conversation, inbound: Inbound, step: Step | None
     ) -> None: ...
+
+
+def _flush_outbox(session: Session) -> None:
+    """Outbox rows the session still holds go in before driver-level inserts: those must not
+    overtake them (the sender keeps a conversation's outbox in id order)."""
+    if any(isinstance(row, Outbox | Message) for row in session.new):
+        session.flush()
 
 
 class _Tx:
@@ -208,9 +215,7 @@ class Pipeline:
         force: bool = False,
     ) -> list[Reply]:
         """Queue replies from a rare path that holds ORM objects (handoff, the console)."""
-        # Rows the session still holds go in first: the driver-level inserts below must not
-        # overtake them (the sender keeps a conversation's outbox in id order).
-        session.flush()
+        _flush_outbox(session)
         raw = session.connection().connection.driver_connection
         return self._queue(raw, contact, conv, replies, language, utcnow(), author=author, force=force)
 
@@ -342,7 +347,7 @@ class Pipeline:
                 if can_delete:
                     note = self.renderer.reply(DialogReply((Text(DELETE_CHAT),), kind="info"), language)
                     # The "delete" row first: it removes what was sent before, not this note.
-                    session.flush()
+                    _flush_outbox(session)
                     raw = session.connection().connection.driver_connection
                     written += self._queue(raw, person, conversation, [note], language, tx.now, force=True)
             elif action == "erase":
