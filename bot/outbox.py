@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -123,7 +123,7 @@ class Sender:
             await self._settle_delivered()
 
     async def _loop_until(self, stop: asyncio.Event, inflight: set[asyncio.Task[None]],
-                          settled: Any) -> None:
+                          settled: Callable[[asyncio.Task[None]], None]) -> None:
         assert self._wake is not None
         while not stop.is_set():
             # Cleared before the pass, not after it: a turn that commits during the pass has
@@ -166,6 +166,8 @@ class Sender:
     def _pass(self, delivered: list[tuple[_Job, list[str]]], room: int) -> list[_Job]:
         # One transaction: a commit writes a few pages of WAL, and under load a pass runs
         # after nearly every delivery.
+        if not delivered and room <= 0:
+            return []  # nothing to write down and no room to take more
         with self._writing(None) as conn:
             if delivered:
                 self._done(delivered, conn)

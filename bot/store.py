@@ -12,9 +12,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db import cipher, utcnow
-from bot.models import Contact, Conversation, Message
+from bot.models import Contact, Conversation
 
-__all__ = ["address_hash", "current_conversation", "find_contact", "lock_contact", "seen"]
+__all__ = ["address_hash", "current_conversation", "find_contact", "lock_contact"]
 
 
 def address_hash(channel: str, address: str) -> str:
@@ -59,11 +59,3 @@ def current_conversation(session: Session, contact: Contact) -> Conversation | N
         .order_by(Conversation.id.desc())
         .limit(1)
     ).first()
-
-
-def seen(session: Session, channel: str, provider_id: str) -> bool:
-    """Whether a message with this provider id was already stored for the channel."""
-    found = session.scalar(
-        select(Message.id).where(Message.channel == channel, Message.provider_id == provider_id)
-    )
-    return found is not None

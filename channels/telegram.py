@@ -82,7 +82,7 @@ class TelegramChannel:
     ) -> None:
         self.webhook_secret = webhook_secret
         self.pace_seconds = pace_seconds
-        self._slot_sem = asyncio.Semaphore(POOL)
+        self._slot_sem: asyncio.Semaphore | None = None  # made in the loop that uses it
         self._slot_loop: asyncio.AbstractEventLoop | None = None
         # aiohttp rather than PTB's default httpx: a third of the CPU per call (see the module).
         # A few keep-alive connections are all one host needs.
@@ -248,11 +248,12 @@ class TelegramChannel:
             offset = next_offset
 
     def _slots(self) -> asyncio.Semaphore:
-        # As many calls under way as the pool has connections: a client library's own queue
-        # costs CPU per waiting call (httpcore re-scanned all of it on every event: ~7 ms a
-        # call with hundreds queued, bench/webhook.py); waiting here costs nothing.
+        # As many calls under way as the pool has connections. A call queued inside the HTTP
+        # client would spend its timeout waiting for a connection, and a burst of replies
+        # would come back as timeouts to retry; queued here, a call's timeout starts when it
+        # is sent. (httpx's pool also re-scanned its whole queue per event: ~7 ms a call.)
         loop = asyncio.get_running_loop()
-        if self._slot_loop is not loop:
+        if self._slot_sem is None or self._slot_loop is not loop:
             self._slot_sem, self._slot_loop = asyncio.Semaphore(POOL), loop
         return self._slot_sem
 

@@ -17,6 +17,11 @@ def _begin(db: Database):
     return conn, conn.connection.driver_connection
 
 
+def _new_conversation(sql: TurnSQL, raw, digest: str, phone: str, now: datetime):
+    contact, _ = sql.open_turn(raw, "sms", digest, phone, now)
+    return contact, sql.new_conversation(raw, contact.id, "sms", "screening", None, None, now)
+
+
 def test_rows_written_by_the_turn_read_back_through_the_orm(db):
     sql = TurnSQL(db.dialect, db.cipher)
     now = datetime(2026, 11, 28, 9, 30, 15, 250, tzinfo=UTC)
@@ -101,8 +106,7 @@ def test_a_provider_retry_stores_nothing(db):
     sql = TurnSQL(db.dialect, db.cipher)
     now = utcnow()
     conn, raw = _begin(db)
-    contact, _ = sql.open_turn(raw, "sms", "digest-4", "+351910000004", now)
-    conv = sql.new_conversation(raw, contact.id, "sms", "screening", None, None, now)
+    _, conv = _new_conversation(sql, raw, "digest-4", "+351910000004", now)
     assert sql.insert_inbound(raw, conv, "text", "sim", "SM-dup", now) is True
     assert sql.insert_inbound(raw, conv, "text", "sim", "SM-dup", now) is False
     assert sql.insert_inbound(raw, conv, "text", "sim", None, now) is True  # no id: no dedupe
@@ -117,8 +121,7 @@ def test_an_unchanged_record_is_not_encrypted_again(sqlite_db):
     sql = TurnSQL(sqlite_db.dialect, sqlite_db.cipher)
     now = utcnow()
     conn, raw = _begin(sqlite_db)
-    contact, _ = sql.open_turn(raw, "sms", "digest-5", "+351910000005", now)
-    conv = sql.new_conversation(raw, contact.id, "sms", "screening", None, None, now)
+    contact, conv = _new_conversation(sql, raw, "digest-5", "+351910000005", now)
     conv.record = {"consent": True}
     sql.save(raw, contact, conv, now)
     token = conv._record_token
