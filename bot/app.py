@@ -82,6 +82,7 @@ def build(settings: Settings, channels: Mapping[str, Channel] | None = None) -> 
     )
     handoff = Handoff(db, pipeline, settings)
     pipeline.hooks.update(handoff.hooks())  # type: ignore[arg-type]
+    pipeline.row_hooks.update(handoff.row_hooks())  # type: ignore[arg-type]
     return App(
         settings=settings, db=db, pipeline=pipeline, sender=sender, handoff=handoff, channels=registry
     )

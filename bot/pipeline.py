@@ -34,7 +34,7 @@ from dialogs.base import N_, Context, Given, Step, Text
 from dialogs.base import Reply as DialogReply
 from dialogs.commands import is_danger, match_command
 
-__all__ = ["Pipeline", "Turn", "TurnHook"]
+__all__ = ["Pipeline", "RowHook", "Turn", "TurnHook", "TurnRows"]
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,28 @@ class TurnHook(Protocol):
     def __call__(
         self, session: Session, conversation: Conversation, inbound: Inbound, step: Step | None
     ) -> None: ...
+
+
+@dataclass(slots=True)
+class TurnRows:
+    """A turn's rows and connection, for a hook that works without the ORM (see RowHook)."""
+
+    raw: Any
+    sql: TurnSQL
+    now: datetime
+    contact: ContactRow
+    conv: ConversationRow
+    queue: Callable[[list[Rendered], str], list[Reply]]
+
+
+class RowHook(Protocol):
+    """The same action as a TurnHook, done with the turn's rows and driver-level statements.
+
+    The handoff that ends every screening is one of these: through the ORM it cost several
+    ordinary turns. Returns False, having written nothing, when this case needs the ORM hook
+    (an open case to update, a team to notify), which then runs instead."""
+
+    def __call__(self, turn: TurnRows, step: Step) -> bool: ...
 
 
 def _flush_outbox(session: Session) -> None:
@@ -146,6 +168,7 @@ class Pipeline:
         self.on_commit = on_commit or (lambda: None)
         # Hooks by action name ("handoff", "urgent", "erase", "quick_exit", "inbound_handoff").
         self.hooks: dict[str, TurnHook] = dict(hooks or {})
+        self.row_hooks: dict[str, RowHook] = {}  # tried first, for actions of both kinds
         self.deletable = deletable  # channels where the bot can delete what it sent
         self.flood_limit = flood_limit  # messages per minute from one person before we pause
 
@@ -329,14 +352,25 @@ class Pipeline:
         language: str, written: list[Reply],
     ) -> str:
         """The step's actions; the conversation's status after them."""
-        if not any(a in self.hooks or a in ORM_ACTIONS for a in step.actions):
-            if "stop" in step.actions:
-                self._stop(contact, conv)
-            return conv.status
-        # A rare path: hand the rows to the ORM, which the hooks and erasure work with.
-        session, person, conversation = tx.orm(contact, conv)
+        orm: tuple[Session, Contact, Conversation] | None = None
+        rows: TurnRows | None = None
         for action in step.actions:
+            row_hook = self.row_hooks.get(action)
+            if orm is None and row_hook is not None:
+                if rows is None:
+                    rows = TurnRows(tx.raw, tx.sql, tx.now, contact, conv,
+                                    lambda r, lang: self._queue(tx.raw, contact, conv, r, lang, tx.now))
+                if row_hook(rows, step):
+                    continue
             hook = self.hooks.get(action)
+            if orm is None:
+                if hook is None and action not in ORM_ACTIONS:
+                    if action == "stop":
+                        self._stop(contact, conv)
+                    continue
+                # A rare path: hand the rows to the ORM, which the hooks and erasure work with.
+                orm = tx.orm(contact, conv)
+            session, person, conversation = orm
             if hook is not None:
                 hook(session, conversation, inbound, step)
             if action == "stop":
@@ -352,7 +386,7 @@ class Pipeline:
                     written += self._queue(raw, person, conversation, [note], language, tx.now, force=True)
             elif action == "erase":
                 privacy.erase_contact(session, person, keep_for={r.id for r in written})
-        return conversation.status
+        return orm[2].status if orm is not None else conv.status
 
     # -- helpers --------------------------------------------------------------------------
 

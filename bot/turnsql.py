@@ -145,7 +145,7 @@ class TurnSQL:
         self.postgres = dialect == "postgresql"
         self.cipher = cipher
         self._last_time: tuple[datetime | None, str] = (None, "")
-        convert = self._pyformat if self.postgres else (lambda sql: sql)
+        convert = self.prepare
         self.contact = convert(CONTACT + (" FOR UPDATE" if self.postgres else ""))
         self.new_contact = convert(NEW_CONTACT)
         self.latest = convert(LATEST)
@@ -160,6 +160,10 @@ class TurnSQL:
     @staticmethod
     def _pyformat(sql: str) -> str:
         return re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql)
+
+    def prepare(self, sql: str) -> str:
+        """A statement written with ``:name`` placeholders, for this backend's driver."""
+        return self._pyformat(sql) if self.postgres else sql
 
     # -- values as the ORM's column types store them ------------------------------------------
 

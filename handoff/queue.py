@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import utcnow
 from bot.models import Contact, Conversation
+from bot.turnsql import ConversationRow, TurnSQL
 from handoff.errors import Conflict, Forbidden, Invalid, NotFound
 from handoff.models import PRIORITIES, AuditEntry, Case, CaseNote, Caseworker
 from handoff.sla import Policy
@@ -31,6 +32,7 @@ __all__ = [
     "get_case",
     "lock_for_person",
     "open_case",
+    "open_case_rows",
     "ordered",
     "reassign",
     "release",
@@ -101,6 +103,42 @@ def open_case(
     session.flush()
     audit(session, None, "open", created.id, priority=wanted)
     return created, True
+
+
+# The same case, written by the turn's own connection (see ``open_case_rows``).
+OPEN_CASE_EXISTS = "SELECT id FROM handoff_case WHERE conversation_id = :conv AND status <> 'closed'"
+OPEN_CASE = (
+    "INSERT INTO handoff_case (conversation_id, contact_id, channel, language, lang, status, "
+    "priority, rank, reasons, programme, eligibility, opened_at, queued_at, sla_due_at, version) "
+    "VALUES (:conv, :contact, :channel, :language, :lang, 'queued', :priority, :rank, :reasons, "
+    ":programme, :eligibility, :now, :now, :due, 0) RETURNING id"
+)
+AUDIT_ENTRY = "INSERT INTO audit_log (at, action, case_id, detail) VALUES (:now, :action, :case, :detail)"
+
+
+def open_case_rows(raw: Any, sql: TurnSQL, conv: ConversationRow, policy: Policy, now: datetime) -> int | None:
+    """``open_case`` for the common case, in the statements of the turn (bot.turnsql): a new
+    case that nobody needs to hear of at once. None, having written nothing, when the
+    conversation has an open case already or the case is urgent (``open_case`` handles both)."""
+    outcome = conv.outcome or {}
+    wanted = outcome.get("priority") or "normal"
+    if wanted not in PRIORITIES:
+        wanted = "normal"
+    if wanted == "urgent" or raw.execute(sql.prepare(OPEN_CASE_EXISTS), {"conv": conv.id}).fetchone():
+        return None
+    when = sql.time(now)
+    (case_id,) = raw.execute(sql.prepare(OPEN_CASE), {
+        "conv": conv.id, "contact": conv.contact_id, "channel": conv.channel,
+        "language": conv.language or "en", "lang": base_language(conv.language),
+        "priority": wanted, "rank": PRIORITIES[wanted],
+        "reasons": sql.json([str(r) for r in outcome.get("reasons") or []]),
+        "programme": outcome.get("programme"), "eligibility": outcome.get("eligibility"),
+        "now": when, "due": sql.time(policy.due(wanted, now)),
+    }).fetchone()
+    raw.execute(sql.prepare(AUDIT_ENTRY), {
+        "now": when, "action": "open", "case": case_id, "detail": sql.json({"priority": wanted}),
+    })
+    return int(case_id)
 
 
 def ordered(cw: Caseworker | None, status: str | None = "queued") -> Select[Case]:

@@ -28,7 +28,8 @@ from handoff.sla import Policy
 
 if TYPE_CHECKING:
     from bot.models import Conversation
-    from bot.pipeline import Pipeline
+    from bot.pipeline import Pipeline, TurnRows
+    from bot.render import Rendered
     from bot.settings import Settings
 
 __all__ = ["Handoff"]
@@ -72,6 +73,20 @@ class Handoff:
             # When the dialog already said a person will write, only add when and 112.
             self._tell_person(session, conv, now, said_who=bool(step and step.replies))
 
+    def on_handoff_rows(self, turn: TurnRows, step: Step) -> bool:
+        """``on_handoff`` without the ORM, for a new case of ordinary priority: the end of
+        most screenings. False when ``on_handoff`` must do it."""
+        conv = turn.conv
+        if conv.status == "handoff":
+            return False
+        now = self.clock()
+        if queue.open_case_rows(turn.raw, turn.sql, conv, self.policy, now) is None:
+            return False
+        conv.status = "handoff"
+        language = conv.language or "en"
+        turn.queue([self._note(language, now, said_who=bool(step.replies))], language)
+        return True
+
     def on_urgent(self, session: Session, conv: Conversation, inbound: Inbound, step: Step | None) -> None:
         """Danger: open (or raise) an urgent case at once; the flow itself carries on.
 
@@ -107,7 +122,14 @@ class Handoff:
             "inbound_handoff": self.on_inbound,
         }
 
+    def row_hooks(self) -> dict[str, object]:
+        return {"handoff": self.on_handoff_rows}
+
     def _tell_person(self, session: Session, conv: Conversation, now: datetime, said_who: bool = False) -> None:
+        language = conv.language or "en"
+        self.pipeline.queue(session, conv.contact, conv, [self._note(language, now, said_who)], language)
+
+    def _note(self, language: str, now: datetime, said_who: bool) -> Rendered:
         """An honest message: a person will answer, when, and 112 meanwhile."""
         office = self.policy.office
         parts = [] if said_who else [
@@ -126,10 +148,7 @@ class Handoff:
                     )
                 )
         parts.append(Text(N_("If you are in danger, call 112 (free) at any time.")))
-        language = conv.language or "en"
-        rendered = self.pipeline.renderer.reply(Reply(tuple(parts), kind="info"), language)
-        contact = conv.contact
-        self.pipeline.queue(session, contact, conv, [rendered], language)
+        return self.pipeline.renderer.reply(Reply(tuple(parts), kind="info"), language)
 
     # -- timers (the worker) ----------------------------------------------------------------
 

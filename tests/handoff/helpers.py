@@ -84,6 +84,7 @@ def make_app(db: Database, tmp_path: Path, **settings: Any) -> tuple[App, dict[s
     clock = Clock()
     handoff = Handoff(db, pipeline, config, clock=clock)
     pipeline.hooks.update(handoff.hooks())  # type: ignore[arg-type]
+    pipeline.row_hooks.update(handoff.row_hooks())  # type: ignore[arg-type]
     app = App(settings=config, db=db, pipeline=pipeline, sender=sender, handoff=handoff,
               channels=dict(channels))
     return app, channels, clock

@@ -10,12 +10,13 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import select
 
-from bot.models import Contact, Conversation
+from bot.models import Contact, Conversation, Message, Outbox
+from bot.turnsql import CONVERSATION_COLUMNS
 from handoff import queue
 from handoff.models import PRIORITIES, AuditEntry, Case, Caseworker, Notification
 from handoff.notify import Notifier
 from handoff.sla import Policy
-from tests.handoff.helpers import make_app
+from tests.handoff.helpers import OUTCOME, handed_over, make_app, say
 
 # Wednesday 2 December 2026, an ordinary working day (Tuesday the 1st is a public holiday).
 WEDNESDAY_10H = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
@@ -167,3 +168,74 @@ def test_twenty_claimers_two_hundred_cases_each_claimed_exactly_once(db):
         assert {c.id: c.assignee_id for c in rows} == dict(claimed)
     print(f"\n{db.dialect}: 200 claims by 20 threads in {elapsed:.2f}s, "
           f"{len({w for _, w in claimed})} claimers got work")
+
+
+def _spy_row_hook(app) -> list[bool]:
+    """What the handoff's row hook answered, turn by turn (True: it did the work itself)."""
+    answers: list[bool] = []
+    hook = app.pipeline.row_hooks["handoff"]
+
+    def spy(turn, step):
+        answers.append(hook(turn, step))
+        return answers[-1]
+
+    app.pipeline.row_hooks["handoff"] = spy
+    return answers
+
+
+def test_the_handoff_on_the_turns_rows_opens_the_case_the_orm_hook_opens(db, tmp_path):
+    """The handoff that ends a screening is written with the turn's own statements; with the
+    row hook taken away the ORM hook runs, and both leave the same case, audit entry and note."""
+    app, _channels, clock = make_app(db, tmp_path)
+    clock.fixed = WEDNESDAY_10H
+    answers = _spy_row_hook(app)
+    fast = handed_over(app, "+351910000001", language="pt_BR", text="person high")
+    assert answers == [True]
+    app.pipeline.row_hooks.clear()
+    slow = handed_over(app, "+351910000002", language="pt_BR", text="person high")
+
+    columns = ("channel", "language", "lang", "status", "priority", "rank", "reasons", "programme",
+               "eligibility", "opened_at", "queued_at", "sla_due_at", "claimed_at", "version")
+    with db.sessions() as s:
+        cases = {c.conversation_id: c for c in s.scalars(select(Case))}
+        shapes = [{k: getattr(cases[conv], k) for k in columns} for conv in (fast, slow)]
+        assert shapes[0] == shapes[1]
+        assert shapes[0]["priority"] == "high" and shapes[0]["reasons"] == OUTCOME["reasons"]
+        opened = {e.case_id: (e.action, e.detail, e.caseworker_id) for e in s.scalars(select(AuditEntry))}
+        assert opened[cases[fast].id] == opened[cases[slow].id] == ("open", {"priority": "high"}, None)
+        notes = [[m.body for m in s.scalars(select(Message).where(
+            Message.conversation_id == conv, Message.direction == "out").order_by(Message.id))]
+            for conv in (fast, slow)]
+        assert notes[0] == notes[1] and "112" in notes[0][-1]
+        statuses = [s.get(Conversation, conv).status for conv in (fast, slow)]
+        assert statuses == ["handoff", "handoff"]
+        outbox = s.scalars(select(Outbox.message_id).where(Outbox.conversation_id == fast)).all()
+        assert len(outbox) == len(notes[0])
+
+
+def test_an_open_case_or_an_urgent_one_goes_to_the_orm_hook(db, tmp_path):
+    """The row hook opens only new cases that nobody must hear of at once: raising an open
+    case and notifying the team stay with ``open_case`` and the notifier."""
+    app, _channels, clock = make_app(db, tmp_path)
+    clock.fixed = WEDNESDAY_10H
+    answers = _spy_row_hook(app)
+    say(app, "hello", "+351910000003")
+    say(app, "danger", "+351910000003")  # an urgent case, opened by the ORM hook
+    handed_over(app, "+351910000003", text="person")
+    assert answers == [False]
+    with db.sessions() as s:
+        [case] = s.scalars(select(Case)).all()
+        assert case.priority == "urgent"
+        assert set(OUTCOME["reasons"]) | {"in_danger"} == set(case.reasons)
+
+    with db.transaction() as s:  # with that case closed: a new one, unless it is urgent
+        s.get(Case, case.id).status = "closed"
+        s.flush()
+        sql = app.pipeline.sql
+        raw = s.connection().connection.driver_connection
+        row = sql._conversation(raw.execute(sql.prepare(
+            f"SELECT {CONVERSATION_COLUMNS} FROM conversation WHERE id = :c"), {"c": case.conversation_id}).fetchone())
+        row.outcome = dict(OUTCOME, priority="urgent")
+        assert queue.open_case_rows(raw, sql, row, Policy(), WEDNESDAY_10H) is None
+        row.outcome = OUTCOME
+        assert queue.open_case_rows(raw, sql, row, Policy(), WEDNESDAY_10H) is not None
