@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import PoolProxiedConnection
 
 from bot import logs, metrics, privacy, store
 from bot.db import Database, utcnow
@@ -119,25 +120,50 @@ def _flush_outbox(session: Session) -> None:
 
 
 class _Tx:
-    """One turn's transaction: the driver connection for the ordinary statements, and an ORM
-    session on the same connection, opened only when a rare path (a hook, erasure) needs it."""
+    """One turn's transaction, begun on the driver connection for the ordinary statements; an
+    ORM session joins it on the same connection only when a rare path (a hook, erasure)
+    needs one."""
 
-    __slots__ = ("conn", "now", "raw", "session", "sql")
+    __slots__ = ("conn", "engine", "now", "pooled", "raw", "session", "sql", "transaction")
 
-    def __init__(self, conn: Connection, sql: TurnSQL) -> None:
-        self.conn = conn
-        self.raw = conn.connection.driver_connection
+    def __init__(self, engine: Engine, pooled: PoolProxiedConnection, sql: TurnSQL) -> None:
+        self.engine = engine
+        self.pooled = pooled
+        self.raw = pooled.driver_connection
         self.sql = sql
+        if not sql.postgres:  # psycopg begins on the first statement
+            self.raw.execute("BEGIN IMMEDIATE")  # the write lock, up front (see bot.db)
         self.now = utcnow()
         self.session: Session | None = None
+        self.transaction: RootTransaction | None = None
 
     def orm(self, contact: ContactRow, conv: ConversationRow) -> tuple[Session, Contact, Conversation]:
         """Write the rows back, then load them as ORM objects: from here on they are the truth."""
         self.sql.save(self.raw, contact, conv, self.now)
-        session = self.session = Session(bind=self.conn, autoflush=True)
+        # Never closed: the pooled connection goes back where it came from (Database.turn_connection).
+        conn = Connection(self.engine, connection=self.pooled)
+        self.transaction = conn.begin()  # joins the driver's transaction (bot.db._sqlite_begin)
+        session = self.session = Session(bind=conn, autoflush=True)
         person, conversation = session.get(Contact, contact.id), session.get(Conversation, conv.id)
         assert person is not None and conversation is not None  # written a moment ago
         return session, person, conversation
+
+    def commit(self) -> None:
+        if self.session is not None:
+            self.session.flush()
+            self.session.close()
+        if self.transaction is not None:
+            self.transaction.commit()
+        else:
+            self.raw.commit()
+
+    def rollback(self) -> None:
+        if self.session is not None:
+            self.session.close()
+        if self.transaction is not None and self.transaction.is_active:
+            self.transaction.rollback()
+        else:
+            self.raw.rollback()
 
 
 class Pipeline:
@@ -200,21 +226,19 @@ class Pipeline:
         return turn
 
     def _transaction(self, inbound: Inbound) -> Turn:
-        with self.db.write_lock, self.db.engine.connect() as conn:
-            transaction = conn.begin()
+        with self.db.turn_connection() as pooled:
+            tx = _Tx(self.db.engine, pooled, self.sql)
             try:
-                tx = _Tx(conn, self.sql)
                 turn = self._turn(tx, inbound)
                 if turn.duplicate:
-                    transaction.rollback()  # nothing of it is kept, not even a new conversation
+                    tx.rollback()  # nothing of it is kept, not even a new conversation
                 else:
-                    if tx.session is not None:
-                        tx.session.flush()
-                        tx.session.close()
-                    transaction.commit()
+                    tx.commit()
             except BaseException:
-                if transaction.is_active:
-                    transaction.rollback()
+                try:
+                    tx.rollback()
+                except Exception:  # the connection itself failed: the pool must not reuse it
+                    pooled.invalidate()
                 raise
         return turn
 

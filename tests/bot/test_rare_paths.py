@@ -105,6 +105,58 @@ def test_sqlite_busy_at_begin_is_wrapped_like_any_database_error(sqlite_db: Data
         holder.close()
 
 
+def test_a_turn_begins_on_the_driver_and_a_busy_database_is_a_database_error(sqlite_db: Database, tmp_path: Path):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    app = build(settings_for(sqlite_db, tmp_path), channels={"fake": RecordingChannel("fake")})
+    holder = sqlite3.connect(str(sqlite_db.engine.url.database), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        with app.db.turn_connection() as pooled:
+            pooled.driver_connection.execute("PRAGMA busy_timeout=50")
+        with pytest.raises(OperationalError):
+            say(app, "hello")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert say(app, "hello").replies  # the same connection, with nothing left open on it
+
+
+def test_a_failed_turn_keeps_nothing_and_leaves_its_connection_clean(db: Database, tmp_path: Path, monkeypatch):
+    app = build(settings_for(db, tmp_path), channels={"fake": RecordingChannel("fake")})
+    say(app, "hello")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in a dialog")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(app.pipeline, "_run", broken)
+        with pytest.raises(RuntimeError):
+            say(app, "yes", provider_id="p-1")
+    with app.db.sessions() as s:
+        stored = s.scalars(select(Message.provider_id).where(Message.direction == "in")).all()
+    assert stored == [None]  # the failed turn's message was rolled back ...
+    assert app.db.engine.pool.checkedout() == (1 if db.dialect == "sqlite" else 0)
+    turn = say(app, "yes", provider_id="p-1")  # ... so the provider's retry is a new turn
+    assert not turn.duplicate and turn.replies
+
+
+def test_sqlite_turns_share_one_connection_which_dispose_closes(sqlite_db: Database, tmp_path: Path):
+    app = build(settings_for(sqlite_db, tmp_path), channels={"fake": RecordingChannel("fake")})
+    drivers = set()
+    for text in ("hello", "yes", "exit"):  # "exit" takes the ORM's rare path, on the same connection
+        say(app, text)
+        with app.db.turn_connection() as pooled:
+            assert not pooled.driver_connection.in_transaction
+            drivers.add(id(pooled.driver_connection))
+    assert len(drivers) == 1
+    app.db.dispose()
+    assert app.db.engine.pool.checkedout() == 0
+    assert say(app, "hello").replies  # a new one, opened when needed
+
+
 def test_info_mid_screening_during_a_handoff_goes_to_the_caseworker(deleting):
     app, _ = deleting
     app.pipeline.handle(Inbound(channel="fake", address="chat-1", kind="start", meta={"language": "en"}))
