@@ -129,7 +129,7 @@ class _Tx:
     def __init__(self, engine: Engine, pooled: PoolProxiedConnection, sql: TurnSQL) -> None:
         self.engine = engine
         self.pooled = pooled
-        self.raw = pooled.driver_connection
+        self.raw: Any = pooled.driver_connection  # sqlite3 or psycopg, never None while checked out
         self.sql = sql
         if not sql.postgres:  # psycopg begins on the first statement
             self.raw.execute("BEGIN IMMEDIATE")  # the write lock, up front (see bot.db)
