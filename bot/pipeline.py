@@ -129,10 +129,12 @@ class _Tx:
     def __init__(self, engine: Engine, pooled: PoolProxiedConnection, sql: TurnSQL) -> None:
         self.engine = engine
         self.pooled = pooled
-        self.raw: Any = pooled.driver_connection  # sqlite3 or psycopg, never None while checked out
+        raw = pooled.driver_connection  # sqlite3's or psycopg's
+        assert raw is not None  # only an invalidated connection has none
+        self.raw = raw
         self.sql = sql
         if not sql.postgres:  # psycopg begins on the first statement
-            self.raw.execute("BEGIN IMMEDIATE")  # the write lock, up front (see bot.db)
+            raw.execute("BEGIN IMMEDIATE")  # the write lock, up front (see bot.db)
         self.now = utcnow()
         self.session: Session | None = None
         self.transaction: RootTransaction | None = None
