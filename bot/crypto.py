@@ -27,6 +27,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 __all__ = ["Cipher", "InvalidToken", "key_id"]
 
+# One encoder for every document: json.dumps builds a new one per call when given options.
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 PREFIX = "v2:"  # never the start of a Fernet token, whose first character is always "g"
 KEY_ID = 4
 NONCE = 12
@@ -80,7 +82,7 @@ class Cipher:
         return self.encrypt(self.decrypt(token))
 
     def encrypt_json(self, value: Any) -> str:
-        return self.encrypt(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        return self.encrypt(_dumps(value))
 
     def decrypt_json(self, token: str) -> Any:
         return json.loads(self.decrypt(token))

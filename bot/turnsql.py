@@ -30,6 +30,9 @@ __all__ = ["ContactRow", "ConversationRow", "OutboundRow", "TurnSQL"]
 # Timestamps on SQLite are text in SQLAlchemy's DateTime format ("2026-11-28 08:20:53.000123",
 # UTC, always with microseconds): comparisons in SQL stay correct only if every writer uses it.
 
+# One encoder for every value: json.dumps builds a new one per call when given options.
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 CONTACT = "SELECT id, status, window_started_at, window_count FROM contact " \
           "WHERE channel = :channel AND address_hash = :digest"
 NEW_CONTACT = (
@@ -186,7 +189,7 @@ class TurnSQL:
 
     @staticmethod
     def json(value: Any) -> str | None:
-        return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return None if value is None else _dumps(value)
 
     @staticmethod
     def read_json(value: Any) -> Any:
