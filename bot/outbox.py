@@ -21,7 +21,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    func,
+    select,
+    update,
+)
 
 import locales
 from bot import metrics
@@ -66,6 +76,69 @@ class _Job:
     delete: tuple[str, ...] | None = None  # a quick exit: provider ids of ours to delete
 
 
+# Settling, built once like the claim's statements. Only rows still out for delivery: one
+# cancelled meanwhile (an erasure, a quick exit) stays cancelled.
+_MARK_SENT = (
+    update(_OUTBOX).where(_OUTBOX.c.id == bindparam("oid"), _OUTBOX.c.status == "sending")
+    .values(status="sent", sent_at=bindparam("now", type_=_OUTBOX.c.sent_at.type), lease_until=None,
+            provider_ids=bindparam("pids", type_=_OUTBOX.c.provider_ids.type), address=None)
+)
+# The first provider id lets delivery reports find the message; an erased message keeps
+# nothing that points at the provider's copy.
+_MARK_MESSAGE_SENT = (
+    update(_MESSAGE).where(_MESSAGE.c.id == bindparam("mid"), _MESSAGE.c.kind != "erased")
+    .values(status="sent", delivery_ref=bindparam("ref"))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Claiming:
+    """The statements that claim due rows for a set of channels (see Sender._claim)."""
+
+    channels: tuple[str, ...]
+    due: Select[Any]
+    expired: Select[Any]
+    lease: Update
+    cancel: Update
+
+    @classmethod
+    def build(cls, channels: tuple[str, ...]) -> _Claiming:
+        o, c, m = _OUTBOX, _CONTACT, _MESSAGE
+        # Only the oldest undelivered row of each conversation may go: order is kept and a
+        # conversation waiting on a retry does not block the others. Each query walks an index
+        # of what is due (never the whole outbox, which keeps every row ever sent), the older-
+        # row check probes the conversation's own rows, and one joined read brings the address
+        # and the text: Core rows, no ORM objects.
+        older = o.alias("older")
+        waiting_behind = (
+            select(older.c.id)
+            .where(older.c.conversation_id == o.c.conversation_id, older.c.id < o.c.id,
+                   older.c.status.in_(("pending", "sending")))
+            .exists()
+        )
+        rows = (
+            select(o.c.id, o.c.message_id, o.c.conversation_id, o.c.contact_id, o.c.channel,
+                   o.c.kind, o.c.force, o.c.address, o.c.options, o.c.language, o.c.attempts,
+                   o.c.created_at, c.c.status.label("contact_status"),
+                   c.c.address.label("contact_address"), m.c.body)
+            .select_from(o.join(c, c.c.id == o.c.contact_id).join(m, m.c.id == o.c.message_id))
+            .where(o.c.channel.in_(channels), ~waiting_behind)
+            .limit(bindparam("batch"))
+            .with_for_update(of=o, skip_locked=True)
+        )
+        ids: BindParameter[Any] = bindparam("ids", expanding=True)
+        return cls(
+            channels=channels,
+            due=rows.where(o.c.status == "pending", o.c.next_attempt_at <= bindparam("now"))
+                    .order_by(o.c.next_attempt_at, o.c.id),
+            expired=rows.where(o.c.status == "sending", o.c.lease_until < bindparam("now")),
+            lease=update(o).where(o.c.id.in_(ids)).values(
+                status="sending", lease_until=bindparam("until", type_=o.c.lease_until.type),
+                attempts=o.c.attempts + 1),
+            cancel=update(o).where(o.c.id.in_(ids)).values(status="cancelled"),
+        )
+
+
 class Sender:
     """Delivers pending outbox rows for the channels it was given."""
 
@@ -89,6 +162,7 @@ class Sender:
         # claimed again until the next pass writes them down.
         self._delivered: list[tuple[_Job, list[str]]] = []
         self._due_known: tuple[datetime, datetime | None] | None = None  # (looked up at, due)
+        self._claiming: _Claiming | None = None
 
     # -- waking ---------------------------------------------------------------------------
 
@@ -215,43 +289,28 @@ class Sender:
         await self._settle_delivered()
         return len(jobs)
 
+    def _statements(self) -> _Claiming:
+        """The claim's statements, built once per set of channels: the sender claims after
+        nearly every delivery, and building them (an alias, two selects, the updates) cost
+        more than running them (bench/webhook.py)."""
+        key = tuple(self.channels)
+        if self._claiming is None or self._claiming.channels != key:
+            self._claiming = _Claiming.build(key)
+        return self._claiming
+
     def _claim(self, limit: int | None = None, within: Connection | None = None) -> list[_Job]:
         now = utcnow()
         batch = min(self.batch, limit) if limit is not None else self.batch
-        o, c, m = _OUTBOX, _CONTACT, _MESSAGE
-        # Only the oldest undelivered row of each conversation may go: order is kept and a
-        # conversation waiting on a retry does not block the others. Each query walks an index
-        # of what is due (never the whole outbox, which keeps every row ever sent), the older-
-        # row check probes the conversation's own rows, and one joined read brings the address
-        # and the text: Core rows, no ORM objects (the sender claims after every delivery).
-        older = o.alias("older")
-        waiting_behind = (
-            select(older.c.id)
-            .where(older.c.conversation_id == o.c.conversation_id, older.c.id < o.c.id,
-                   older.c.status.in_(("pending", "sending")))
-            .exists()
-        )
-        rows = (
-            select(o.c.id, o.c.message_id, o.c.conversation_id, o.c.contact_id, o.c.channel,
-                   o.c.kind, o.c.force, o.c.address, o.c.options, o.c.language, o.c.attempts,
-                   o.c.created_at, c.c.status.label("contact_status"),
-                   c.c.address.label("contact_address"), m.c.body)
-            .select_from(o.join(c, c.c.id == o.c.contact_id).join(m, m.c.id == o.c.message_id))
-            .where(o.c.channel.in_(self.channels), ~waiting_behind)
-            .limit(batch)
-            .with_for_update(of=o, skip_locked=True)
-        )
-        due = rows.where(o.c.status == "pending", o.c.next_attempt_at <= now) \
-                  .order_by(o.c.next_attempt_at, o.c.id)
-        expired = rows.where(o.c.status == "sending", o.c.lease_until < now)
+        sql = self._statements()
+        params = {"now": now, "batch": batch}
         with self._writing(within) as conn:
-            found = {row.id: row for query in (expired, due) for row in conn.execute(query)}
+            found = {row.id: row for query in (sql.expired, sql.due) for row in conn.execute(query, params)}
             chosen = [found[i] for i in sorted(found)][:batch]
             if not chosen:
                 return []
             cancelled = [r.id for r in chosen if r.contact_status != "active" and not r.force]
             if cancelled:
-                conn.execute(update(o).where(o.c.id.in_(cancelled)).values(status="cancelled"))
+                conn.execute(sql.cancel, {"ids": cancelled})
             jobs = []
             for row in chosen:
                 if row.id in cancelled:
@@ -275,10 +334,7 @@ class Sender:
                     created_at_age=now - row.created_at,
                 ))
             if jobs:
-                conn.execute(
-                    update(o).where(o.c.id.in_([j.outbox_id for j in jobs]))
-                    .values(status="sending", lease_until=now + LEASE, attempts=o.c.attempts + 1)
-                )
+                conn.execute(sql.lease, {"ids": [j.outbox_id for j in jobs], "until": now + LEASE})
             return jobs
 
     @staticmethod
@@ -324,23 +380,10 @@ class Sender:
 
     def _done(self, delivered: list[tuple[_Job, list[str]]], within: Connection | None = None) -> None:
         now = utcnow()
-        outbox, message = _OUTBOX, _MESSAGE
         with self._writing(within) as conn:  # Core executemany: one statement per table
-            # Only rows still out for delivery: one cancelled meanwhile (an erasure, a quick
-            # exit) stays cancelled.
-            conn.execute(
-                update(outbox).where(outbox.c.id == bindparam("oid"), outbox.c.status == "sending")
-                .values(status="sent", sent_at=now, lease_until=None, provider_ids=bindparam("pids"),
-                        address=None),
-                [{"oid": job.outbox_id, "pids": ids} for job, ids in delivered],
-            )
-            # The first provider id lets delivery reports find the message; an erased message
-            # keeps nothing that points at the provider's copy.
-            conn.execute(
-                update(message).where(message.c.id == bindparam("mid"), message.c.kind != "erased")
-                .values(status="sent", delivery_ref=bindparam("ref")),
-                [{"mid": job.message_id, "ref": ids[0][:64] if ids else None} for job, ids in delivered],
-            )
+            conn.execute(_MARK_SENT, [{"oid": job.outbox_id, "pids": ids, "now": now} for job, ids in delivered])
+            conn.execute(_MARK_MESSAGE_SENT, [{"mid": job.message_id, "ref": ids[0][:64] if ids else None}
+                                              for job, ids in delivered])
         for job, _ in delivered:
             metrics.SENT.labels(job.outbound.channel).inc()
 
