@@ -4,8 +4,9 @@ inbound -> lock the person (contact row) -> store the message, dropping a provid
 dialog step -> outbound rows into the outbox in the same transaction -> commit -> wake the sender.
 Nothing here talks to a provider: delivery happens after the commit, outside the lock.
 
-An ordinary turn is a few driver-level statements (bot.turnsql); only the rare paths (hooks
-such as the handoff, erasure, the quick exit) load ORM objects, in the same transaction.
+An ordinary turn is a few driver-level statements (bot.turnsql) in a transaction begun and
+ended on the driver connection; so is the handoff that ends a screening (a RowHook). Only the
+rare paths (other hooks, erasure, the quick exit) load ORM objects, in the same transaction.
 """
 
 from __future__ import annotations
