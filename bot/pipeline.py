@@ -125,7 +125,7 @@ class _Tx:
     ORM session joins it on the same connection only when a rare path (a hook, erasure)
     needs one."""
 
-    __slots__ = ("conn", "engine", "now", "pooled", "raw", "session", "sql", "transaction")
+    __slots__ = ("engine", "now", "pooled", "raw", "session", "sql", "transaction")
 
     def __init__(self, engine: Engine, pooled: PoolProxiedConnection, sql: TurnSQL) -> None:
         self.engine = engine

@@ -8,7 +8,8 @@ import threading
 from sqlalchemy import func, select
 
 from bot.models import Contact, Conversation, Message, Outbox
-from channels.base import RateLimited, TemporaryError, Unreachable
+from channels.base import Inbound, RateLimited, TemporaryError, Unreachable
+from channels.fake import RecordingChannel
 from tests.bot.helpers import make_pipeline, say
 
 
@@ -128,6 +129,18 @@ def test_sender_delivers_in_order(db):
     with db.sessions() as s:
         assert set(s.scalars(select(Outbox.status))) == {"sent"}
         assert set(s.scalars(select(Message.status).where(Message.direction == "out"))) == {"sent"}
+
+
+def test_the_sender_claims_for_a_channel_added_after_its_first_claim(db):
+    """The claim's statements are built once per set of channels, and again when it changes."""
+    pipeline, sender, _channel = make_pipeline(db)
+    say(pipeline, "hi", address="a")
+    assert [j.outbound.address for j in sender._claim()] == ["a"]
+    other = RecordingChannel("other")
+    pipeline.handle(Inbound(channel="other", address="b", text="hi"))
+    assert sender._claim() == []  # not one of its channels
+    sender.channels["other"] = other
+    assert [(j.outbound.channel, j.outbound.address) for j in sender._claim()] == [("other", "b")]
 
 
 def test_provider_down_keeps_the_message_and_delivers_after_recovery(db):
