@@ -62,14 +62,17 @@ def audit(session: Session, who: Caseworker | None, action: str, case_id: int | 
     session.add(AuditEntry(caseworker_id=who.id if who else None, action=action, case_id=case_id, detail=detail))
 
 
+def _priority(asked: str | None) -> str:
+    """The priority a case opens with: what the outcome (or the caller) asks, if it is one."""
+    return asked if asked in PRIORITIES else "normal"
+
+
 def open_case(
     session: Session, conv: Conversation, policy: Policy, now: datetime, priority: str | None = None
 ) -> tuple[Case, bool]:
     """The conversation's open case, created or raised to ``priority``; True when new."""
     outcome = conv.outcome or {}
-    wanted = priority or outcome.get("priority") or "normal"
-    if wanted not in PRIORITIES:
-        wanted = "normal"
+    wanted = _priority(priority or outcome.get("priority"))
     reasons = [str(r) for r in outcome.get("reasons") or []]
     existing = session.scalars(
         select(Case).where(Case.conversation_id == conv.id, Case.status != "closed").with_for_update()
@@ -121,9 +124,7 @@ def open_case_rows(raw: Any, sql: TurnSQL, conv: ConversationRow, policy: Policy
     case that nobody needs to hear of at once. None, having written nothing, when the
     conversation has an open case already or the case is urgent (``open_case`` handles both)."""
     outcome = conv.outcome or {}
-    wanted = outcome.get("priority") or "normal"
-    if wanted not in PRIORITIES:
-        wanted = "normal"
+    wanted = _priority(outcome.get("priority"))
     if wanted == "urgent" or raw.execute(sql.prepare(OPEN_CASE_EXISTS), {"conv": conv.id}).fetchone():
         return None
     when = sql.time(now)
