@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection, StaticPool
 from sqlalchemy.types import DateTime, TypeDecorator
 
+from bot.checkpoint import BACKSTOP_PAGES, Checkpointer
 from bot.crypto import Cipher
 
 __all__ = ["Base", "Database", "Encrypted", "EncryptedJSON", "UTCDateTime", "utcnow"]
@@ -103,7 +104,9 @@ class EncryptedJSON(TypeDecorator[Any]):
 
 def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # stop pysqlite from emitting its own deferred BEGIN
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000",
+                   # Checkpoints run in a thread (bot.checkpoint); a commit does one only past this.
+                   f"wal_autocheckpoint={BACKSTOP_PAGES}"):
         dbapi_conn.execute(f"PRAGMA {pragma}")
 
 
@@ -149,6 +152,9 @@ class Database:
             threading.RLock() if self.dialect == "sqlite" else nullcontext()
         )
         self._turns: PoolProxiedConnection | None = None  # SQLite: see turn_connection
+        path = self.engine.url.database if self.dialect == "sqlite" else None
+        in_file = bool(path) and path != ":memory:" and not self.engine.url.query.get("uri")
+        self.checkpointer = Checkpointer(str(path)) if in_file else None
 
     @property
     def dialect(self) -> str:
@@ -176,6 +182,8 @@ class Database:
         with self.write_lock:
             if self._turns is None or self._turns.dbapi_connection is None:
                 self._turns = self.engine.raw_connection()
+                if self.checkpointer is not None:
+                    self.checkpointer.start()  # this process writes turns: keep the WAL short
             yield self._turns
 
     def ping(self) -> bool:
@@ -187,6 +195,8 @@ class Database:
             return False
 
     def dispose(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         with self.write_lock:
             if self._turns is not None:
                 self._turns.close()

@@ -22,6 +22,7 @@ from telegram import error as tg_error
 from telegram.warnings import PTBDeprecationWarning
 
 from channels._aiohttp_request import AiohttpRequest
+from channels._slots import Slots
 from channels._telegram_update import decode_callback, encode_callback, to_inbound
 from channels._text import split_text
 from channels.base import (
@@ -82,7 +83,7 @@ class TelegramChannel:
     ) -> None:
         self.webhook_secret = webhook_secret
         self.pace_seconds = pace_seconds
-        self._slot_sem: asyncio.Semaphore | None = None  # made in the loop that uses it
+        self._slot_sem: Slots | None = None  # made in the loop that uses it
         self._slot_loop: asyncio.AbstractEventLoop | None = None
         # aiohttp rather than PTB's default httpx: a third of the CPU per call (see the module).
         # A few keep-alive connections are all one host needs.
@@ -247,14 +248,14 @@ class TelegramChannel:
                 await handle(found)
             offset = next_offset
 
-    def _slots(self) -> asyncio.Semaphore:
+    def _slots(self) -> Slots:
         # As many calls under way as the pool has connections. A call queued inside the HTTP
         # client would spend its timeout waiting for a connection, and a burst of replies
         # would come back as timeouts to retry; queued here, a call's timeout starts when it
         # is sent. (httpx's pool also re-scanned its whole queue per event: ~7 ms a call.)
         loop = asyncio.get_running_loop()
         if self._slot_sem is None or self._slot_loop is not loop:
-            self._slot_sem, self._slot_loop = asyncio.Semaphore(POOL), loop
+            self._slot_sem, self._slot_loop = Slots(POOL), loop
         return self._slot_sem
 
     async def _call(self, request: Any, *, long_poll: bool = False) -> Any:
