@@ -23,7 +23,7 @@ from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from channels._aiohttp_request import AiohttpRequest
 from channels._slots import Slots
-from channels._telegram_update import decode_callback, encode_callback, to_inbound
+from channels._telegram_update import decode_callback, encode_callback, plain_text, to_inbound
 from channels._text import split_text
 from channels.base import (
     BadRequest,
@@ -127,6 +127,9 @@ class TelegramChannel:
         """Turn one Update (as a dict) into inbound messages: none when nobody can be answered."""
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             raise BadRequest("not a Telegram update")
+        quick = plain_text(self.name, data)
+        if quick is not None:
+            return [quick]
         kind = next((k for k in data if k != "update_id"), "")
         try:
             update = Update.de_json(data, self.bot)

@@ -131,3 +131,60 @@ def test_callback_data_fits_64_bytes() -> None:
     assert decode_callback("i:5") == (None, "5")
     assert decode_callback("o:" + "x" * 62) == ("x" * 62, None)
     assert len(encode_callback(Option("x", "x" * 62), 0).encode()) == 64
+
+
+# -- plain text read straight from the JSON: the same Inbound as through PTB's objects ----------
+
+
+def _through_ptb(channel: TelegramChannel, data: dict) -> list:
+    from telegram import Update
+
+    from channels._telegram_update import to_inbound
+
+    found = to_inbound(channel.name, Update.de_json(data, channel.bot), "message", data.get("message"))
+    return [found] if found else []
+
+
+def _plain(update_id: int = 7, **message) -> dict:
+    body = {"message_id": 11, "date": 1_764_000_000, "chat": {"id": 987654321, "type": "private"},
+            "from": {"id": 987654321, "is_bot": False, "first_name": "Ana", "language_code": "pt-br"},
+            "text": "Olá, preciso de ajuda"}
+    body.update(message)
+    return {"update_id": update_id, "message": {k: v for k, v in body.items() if v is not None}}
+
+
+@pytest.mark.parametrize("data", [
+    _plain(),
+    _plain(text=""),
+    _plain(text="😀 ٱلسَّلَامُ عَلَيْكُمْ\nनमस्ते"),
+    _plain(text="/help"),
+    _plain(text="/startle"),  # not /start
+    _plain(**{"from": {"id": 5, "is_bot": False, "first_name": "A"}}),  # no language code
+    _plain(**{"from": None}),  # a channel post forwarded without a sender
+    _plain(chat={"id": -100123, "type": "group", "title": "g"}),
+], ids=["text", "empty", "scripts", "command", "startle", "no-language", "no-sender", "group"])
+def test_plain_text_is_read_as_ptb_reads_it(channel: TelegramChannel, data: dict) -> None:
+    from channels._telegram_update import plain_text
+
+    quick = plain_text(channel.name, data)
+    assert quick is not None
+    assert [quick] == _through_ptb(channel, data) == channel.parse_update(data)
+
+
+@pytest.mark.parametrize("data", [
+    _plain(text="/start ngo_lisboa-2"),  # a deep link: the general path keeps the payload
+    _plain(text="/start@intake_bot"),
+    _plain(entities=[{"type": "bold", "offset": 0, "length": 3}]),  # any other field
+    _plain(text=12),  # wrong shapes: PTB's path answers them
+    _plain(date="yesterday"),
+    _plain(chat={"id": "x", "type": "private"}),
+    _plain(chat={"id": 1}),
+    _plain(**{"from": {"id": 5, "first_name": "A"}}),
+    _plain(**{"from": {"id": 5, "is_bot": False, "first_name": "A", "language_code": 3}}),
+    {"update_id": 7, "message": _plain()["message"], "edited_message": _plain()["message"]},
+    {"update_id": 7, "edited_message": _plain()["message"]},
+])
+def test_anything_else_takes_the_general_path(channel: TelegramChannel, data: dict) -> None:
+    from channels._telegram_update import plain_text
+
+    assert plain_text(channel.name, data) is None
