@@ -59,18 +59,19 @@ NEW_CONVERSATION = (
     "version, created_at, updated_at) VALUES (:contact, :channel, :flow, '', :record, :language, "
     "'bot', :source, 0, :now, :now) RETURNING id"
 )
-# ON CONFLICT DO NOTHING on (channel, provider_id): a provider's retry stores nothing and
-# returns no id, which is how the turn learns it is a duplicate; a racing process waits for
-# the first one's commit instead of failing.
+# ON CONFLICT DO NOTHING on (channel, provider_id): a provider's retry stores nothing (no row
+# counted), which is how the turn learns it is a duplicate; a racing process waits for the
+# first one's commit instead of failing.
 INBOUND = (
     "INSERT INTO message (conversation_id, channel, direction, author, kind, body, provider_id, "
     "turn, status, created_at) VALUES (:conv, :channel, 'in', 'person', :kind, :body, :provider_id, "
-    ":turn, 'received', :now) ON CONFLICT DO NOTHING RETURNING id"
+    ":turn, 'received', :now) ON CONFLICT DO NOTHING"
 )
+# The new id: the cursor's lastrowid on SQLite, where RETURNING costs ~7 µs more an insert;
+# RETURNING on PostgreSQL, which has no lastrowid.
 OUTBOUND = (
     "INSERT INTO message (conversation_id, channel, direction, author, kind, body, turn, status, "
-    "created_at) VALUES (:conv, :channel, 'out', :author, :kind, :body, :turn, 'queued', :now) "
-    "RETURNING id"
+    "created_at) VALUES (:conv, :channel, 'out', :author, :kind, :body, :turn, 'queued', :now)"
 )
 OUTBOX = (
     "INSERT INTO outbox (message_id, conversation_id, contact_id, channel, kind, force, options, "
@@ -155,7 +156,7 @@ class TurnSQL:
         self.contact_and_latest = CONTACT_AND_LATEST
         self.new_conversation_sql = convert(NEW_CONVERSATION)
         self.inbound = convert(INBOUND)
-        self.outbound = convert(OUTBOUND)
+        self.outbound = convert(OUTBOUND + (" RETURNING id" if self.postgres else ""))
         self.outbox = convert(OUTBOX)
         self.save_contact_sql = convert(SAVE_CONTACT)
         self.save_conversation_sql = convert(SAVE_CONVERSATION)
@@ -251,12 +252,12 @@ class TurnSQL:
         now: datetime,
     ) -> bool:
         """Store the person's message; False when the provider already delivered it."""
-        row = raw.execute(self.inbound, {
+        stored = raw.execute(self.inbound, {
             "conv": conv.id, "channel": conv.channel, "kind": kind,
             "body": self.cipher.encrypt(text), "provider_id": provider_id, "turn": conv.version,
             "now": self.time(now),
-        }).fetchone()
-        return row is not None
+        }).rowcount
+        return bool(stored == 1)
 
     def queue(
         self, raw: Any, contact: HasStatus, conv: HasTurn, replies: Sequence[OutboundRow],
@@ -266,10 +267,11 @@ class TurnSQL:
         ids = []
         when = self.time(now)
         for reply in replies:
-            (message_id,) = raw.execute(self.outbound, {
+            cursor = raw.execute(self.outbound, {
                 "conv": conv.id, "channel": conv.channel, "author": author, "kind": reply.kind,
                 "body": self.cipher.encrypt(reply.text), "turn": conv.version, "now": when,
-            }).fetchone()
+            })
+            message_id = cursor.fetchone()[0] if self.postgres else cursor.lastrowid
             raw.execute(self.outbox, {
                 "message": message_id, "conv": conv.id, "contact": contact.id,
                 "channel": conv.channel, "force": force, "language": language, "now": when,
