@@ -114,7 +114,7 @@ OPEN_CASE = (
     "INSERT INTO handoff_case (conversation_id, contact_id, channel, language, lang, status, "
     "priority, rank, reasons, programme, eligibility, opened_at, queued_at, sla_due_at, version) "
     "VALUES (:conv, :contact, :channel, :language, :lang, 'queued', :priority, :rank, :reasons, "
-    ":programme, :eligibility, :now, :now, :due, 0) RETURNING id"
+    ":programme, :eligibility, :now, :now, :due, 0)"
 )
 AUDIT_ENTRY = "INSERT INTO audit_log (at, action, case_id, detail) VALUES (:now, :action, :case, :detail)"
 
@@ -128,18 +128,18 @@ def open_case_rows(raw: Any, sql: TurnSQL, conv: ConversationRow, policy: Policy
     if wanted == "urgent" or raw.execute(sql.prepare(OPEN_CASE_EXISTS), {"conv": conv.id}).fetchone():
         return None
     when = sql.time(now)
-    (case_id,) = raw.execute(sql.prepare(OPEN_CASE), {
+    case_id = sql.new_id(raw.execute(sql.returning(OPEN_CASE), {
         "conv": conv.id, "contact": conv.contact_id, "channel": conv.channel,
         "language": conv.language or "en", "lang": base_language(conv.language),
         "priority": wanted, "rank": PRIORITIES[wanted],
         "reasons": sql.json([str(r) for r in outcome.get("reasons") or []]),
         "programme": outcome.get("programme"), "eligibility": outcome.get("eligibility"),
         "now": when, "due": sql.time(policy.due(wanted, now)),
-    }).fetchone()
+    }))
     raw.execute(sql.prepare(AUDIT_ENTRY), {
         "now": when, "action": "open", "case": case_id, "detail": sql.json({"priority": wanted}),
     })
-    return int(case_id)
+    return case_id
 
 
 def ordered(cw: Caseworker | None, status: str | None = "queued") -> Select[Case]:
