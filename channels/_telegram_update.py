@@ -39,7 +39,7 @@ def decode_callback(data: str) -> tuple[str | None, str | None]:
 
 
 # The shape of most updates a bot receives: someone typed text in a private chat.
-_PLAIN_KEYS = frozenset(("message_id", "from", "chat", "date", "text"))
+_PLAIN_KEYS = frozenset(("message_id", "from", "chat", "date", "text", "entities"))
 _USER_KEYS = frozenset(("id", "is_bot", "first_name", "last_name", "username", "language_code"))
 
 
@@ -56,18 +56,29 @@ def plain_text(channel: str, data: dict[str, Any]) -> Inbound | None:
         return None
     if type(chat) is not dict or type(chat.get("id")) is not int or type(chat.get("type")) is not str:
         return None
+    entities = msg.get("entities", [])  # e.g. the bot_command of "/start": not read, but checked
+    if type(entities) is not list or not all(
+        type(e) is dict and type(e.get("type")) is str and type(e.get("offset")) is int
+        and type(e.get("length")) is int for e in entities
+    ):
+        return None
     if user is not None and (type(user) is not dict or not user.keys() <= _USER_KEYS
                              or type(user.get("id")) is not int or type(user.get("first_name")) is not str
                              or type(user.get("is_bot")) is not bool
                              or type(user.get("language_code", "")) is not str):
         return None
-    command = text.partition(" ")[0]
+    base = {"channel": channel, "address": str(chat["id"]), "provider_id": str(data["update_id"]),
+            "locale_hint": user.get("language_code") if user else None,
+            "received_at": datetime.fromtimestamp(msg["date"], UTC)}
+    return _text(text, base, {"message_id": str(msg["message_id"])})
+
+
+def _text(text: str, base: dict[str, Any], meta: dict[str, str]) -> Inbound:
+    command, _, payload = text.partition(" ")
     if command.split("@")[0] == "/start":
-        return None  # deep-link payloads: the general path
-    return Inbound(channel=channel, address=str(chat["id"]), provider_id=str(data["update_id"]),
-                   locale_hint=user.get("language_code") if user else None, text=text,
-                   received_at=datetime.fromtimestamp(msg["date"], UTC),
-                   meta={"message_id": str(msg["message_id"])})
+        source = payload.strip() if _PAYLOAD.match(payload.strip()) else None
+        return Inbound(**base, text="/start", source=source, meta=meta)
+    return Inbound(**base, text=text, meta=meta)
 
 
 def to_inbound(channel: str, update: Update, update_type: str, raw: Any = None) -> Inbound | None:
@@ -112,11 +123,7 @@ def _from_message(msg: telegram.Message, base: dict[str, Any]) -> Inbound:
     base = {**base, "received_at": msg.date}
     meta = {"message_id": str(msg.message_id)}
     if msg.text is not None:
-        command, _, payload = msg.text.partition(" ")
-        if command.split("@")[0] == "/start":
-            source = payload.strip() if _PAYLOAD.match(payload.strip()) else None
-            return Inbound(**base, text="/start", source=source, meta=meta)
-        return Inbound(**base, text=msg.text, meta=meta)
+        return _text(msg.text, base, meta)
     if msg.location:
         loc = {"lat": str(msg.location.latitude), "lon": str(msg.location.longitude)}
         return Inbound(**base, kind="location", meta={**meta, **loc})

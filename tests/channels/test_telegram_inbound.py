@@ -162,7 +162,14 @@ def _plain(update_id: int = 7, **message) -> dict:
     _plain(**{"from": {"id": 5, "is_bot": False, "first_name": "A"}}),  # no language code
     _plain(**{"from": None}),  # a channel post forwarded without a sender
     _plain(chat={"id": -100123, "type": "group", "title": "g"}),
-], ids=["text", "empty", "scripts", "command", "startle", "no-language", "no-sender", "group"])
+    _plain(text="/start"),
+    _plain(text="/start ngo_lisboa-2"),  # a deep link's payload is the conversation's source
+    _plain(text="/start@intake_bot ngo_lisboa-2"),
+    _plain(text="/start <script>"),  # anyone can type a payload: only a well-formed one is kept
+    _plain(text="/start", entities=[{"type": "bot_command", "offset": 0, "length": 6}]),
+    _plain(entities=[{"type": "bold", "offset": 0, "length": 3}]),
+], ids=["text", "empty", "scripts", "command", "startle", "no-language", "no-sender", "group",
+        "start", "start-payload", "start-at-bot", "start-bad-payload", "start-entity", "bold"])
 def test_plain_text_is_read_as_ptb_reads_it(channel: TelegramChannel, data: dict) -> None:
     from channels._telegram_update import plain_text
 
@@ -172,9 +179,9 @@ def test_plain_text_is_read_as_ptb_reads_it(channel: TelegramChannel, data: dict
 
 
 @pytest.mark.parametrize("data", [
-    _plain(text="/start ngo_lisboa-2"),  # a deep link: the general path keeps the payload
-    _plain(text="/start@intake_bot"),
-    _plain(entities=[{"type": "bold", "offset": 0, "length": 3}]),  # any other field
+    _plain(reply_to_message={"message_id": 3, "date": 1, "chat": {"id": 1, "type": "private"}}),
+    _plain(entities=[{"type": "bold", "offset": "0", "length": 3}]),
+    _plain(entities={"type": "bold"}),
     _plain(text=12),  # wrong shapes: PTB's path answers them
     _plain(date="yesterday"),
     _plain(chat={"id": "x", "type": "private"}),
