@@ -149,7 +149,12 @@ class Sender:
         *,
         batch: int = 100,
         poll: float = 1.0,
-        concurrency: int = 64,
+        # Deliveries under way, including those waiting for their chat's turn: Telegram allows
+        # about one message a second per chat, so a question's second message waits a second
+        # holding its place. At 64, those waits capped a burst of new Telegram conversations
+        # at ~64 second messages a second (bench/webhook.py). The providers' calls themselves
+        # are bounded by each channel's connections.
+        concurrency: int = 512,
     ) -> None:
         self.db = db
         self.concurrency = concurrency

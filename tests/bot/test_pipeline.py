@@ -253,6 +253,32 @@ def test_one_slow_chat_does_not_hold_up_the_others(db):
     assert len(fast) == 5 and max(fast) < 1.5 <= slow[0]
 
 
+def test_hundreds_of_chats_waiting_for_their_turn_are_all_under_way_at_once(db):
+    """A burst of new Telegram conversations: each second message waits about a second for its
+    chat's turn. Those waits must not queue up the others' deliveries behind them."""
+    from channels.base import Sent
+
+    pipeline, sender, channel = make_pipeline(db)
+    under_way = peak = 0
+    delivered: list[str] = []
+
+    async def send(message):
+        nonlocal under_way, peak
+        under_way += 1
+        peak = max(peak, under_way)
+        await asyncio.sleep(0.5)  # the chat's pacing
+        under_way -= 1
+        delivered.append(message.address)
+        return Sent()
+
+    channel.send = send  # type: ignore[method-assign]
+    for i in range(300):
+        say(pipeline, "hi", address=f"chat{i}")
+    run_sender(sender, lambda: len(delivered) == 300, timeout=30.0)
+    assert sorted(delivered) == sorted(f"chat{i}" for i in range(300))
+    assert peak == 300  # all of them waited together, not 64 at a time
+
+
 def test_outbound_messages_say_when_their_language_is_right_to_left(app):
     from channels.base import Inbound
 
