@@ -163,7 +163,7 @@ class TelegramChannel:
     def _send_text(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> Awaitable[Any]:
         # sendMessage through the Bot's generic call, which returns Telegram's answer as it
         # came: only its message_id is read, and Bot.send_message's parsing of the answer into
-        # a Message was an eighth of the server's CPU under load (bench/webhook.py). Errors,
+        # a Message was a tenth of the server's CPU under load (bench/webhook.py). Errors,
         # retries and the request itself are the same.
         params: dict[str, Any] = {"chat_id": chat_id, "text": text}
         if markup is not None:
