@@ -10,6 +10,11 @@ message arrived (and, on Telegram, a second after the last one, since the bot pa
 at one message a second). Many conversations run at once; the number of requests in flight,
 the number of conversations, the turns per conversation and the run's length are all bounded.
 
+Three phases: a light one (conversations started at a slow steady rate: latency without
+queueing); a staircase of steady rates, each for a few seconds, up to the first that misses
+p99 < 100 ms (``webhook.sustained_turns_per_s``: what one worker sustains); and a burst, every
+conversation at once (``webhook.turns_per_s``, with queueing in its latency).
+
 Latency: from the webhook POST to the first outbound call for that turn recorded at the fake
 provider (both clocks are this process's). At the end the server's own database is the truth:
 lost = accepted inbound messages never stored + outbound messages never delivered; duplicated =
