@@ -10,7 +10,9 @@ Here a thread of the process checkpoints every ``interval`` on its own connectio
 it never waits for, or blocks, a writer), and the connections' own threshold is raised to
 ``BACKSTOP_PAGES``. The thread does the copying and syncing while turns run; under sustained
 writes it cannot always catch up to the last frame, so the backstop still lets a commit finish
-the small remainder and restart the WAL from its beginning, keeping the file bounded (~16 MB).
+the small remainder, and the next write restarts the WAL from its beginning. While the thread
+syncs (seconds on a busy disk) commits keep appending, so a spike can grow the file past the
+backstop; ``WAL_SIZE_LIMIT`` (``journal_size_limit``) has SQLite cut it back at the next restart.
 Durability is unchanged: a commit is the same append to the WAL with synchronous=NORMAL.
 """
 
@@ -21,11 +23,12 @@ import os
 import sqlite3
 import threading
 
-__all__ = ["BACKSTOP_PAGES", "Checkpointer"]
+__all__ = ["BACKSTOP_PAGES", "WAL_SIZE_LIMIT", "Checkpointer"]
 
 log = logging.getLogger(__name__)
 
-BACKSTOP_PAGES = 4_000  # 4 KB pages: the WAL stays under ~16 MB whatever the thread manages
+BACKSTOP_PAGES = 4_000  # 4 KB pages: a commit checkpoints itself once the WAL holds ~16 MB
+WAL_SIZE_LIMIT = BACKSTOP_PAGES * (4096 + 24)  # bytes: a WAL frame is a page and its header
 INTERVAL_SECONDS = 0.2
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection, StaticPool
 from sqlalchemy.types import DateTime, TypeDecorator
 
-from bot.checkpoint import BACKSTOP_PAGES, Checkpointer
+from bot.checkpoint import BACKSTOP_PAGES, WAL_SIZE_LIMIT, Checkpointer
 from bot.crypto import Cipher
 
 __all__ = ["Base", "Database", "Encrypted", "EncryptedJSON", "UTCDateTime", "utcnow"]
@@ -106,7 +106,7 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # stop pysqlite from emitting its own deferred BEGIN
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000",
                    # Checkpoints run in a thread (bot.checkpoint); a commit does one only past this.
-                   f"wal_autocheckpoint={BACKSTOP_PAGES}"):
+                   f"wal_autocheckpoint={BACKSTOP_PAGES}", f"journal_size_limit={WAL_SIZE_LIMIT}"):
         dbapi_conn.execute(f"PRAGMA {pragma}")
 
 
