@@ -28,7 +28,9 @@ from sqlalchemy import (
     Table,
     Update,
     bindparam,
+    false,
     func,
+    or_,
     select,
     update,
 )
@@ -58,6 +60,11 @@ LEASE = timedelta(seconds=60)
 # At shutdown, how long deliveries under way may take to finish and be marked sent; shorter
 # than the web process's own shutdown wait (bot.web), so the marks are written.
 SETTLE_TIMEOUT = 5.0
+# Under load every commit and every delivery wakes the sender, and a pass after each of them
+# (a write transaction, through SQLAlchemy) cost more server time than the turns themselves
+# (bench/webhook.py). Passes at most this often let a pass take what a few of them left; an
+# idle sender's first pass still starts at once.
+PASS_GAP = 0.005
 _OUTBOX: Table = Outbox.__table__  # type: ignore[assignment]
 _MESSAGE: Table = Message.__table__  # type: ignore[assignment]
 _CONTACT: Table = Contact.__table__  # type: ignore[assignment]
@@ -91,6 +98,12 @@ _MARK_MESSAGE_SENT = (
 )
 
 
+def of_channels(outbox: Any, channels: tuple[str, ...]) -> Any:
+    """``channel IN (...)`` as plain comparisons: SQLAlchemy renders an IN over a list anew
+    on every run (a regular expression over the SQL), which was a tenth of a claim's cost."""
+    return or_(*(outbox.c.channel == name for name in channels)) if channels else false()
+
+
 @dataclass(frozen=True, slots=True)
 class _Claiming:
     """The statements that claim due rows for a set of channels (see Sender._claim)."""
@@ -122,20 +135,21 @@ class _Claiming:
                    o.c.created_at, c.c.status.label("contact_status"),
                    c.c.address.label("contact_address"), m.c.body)
             .select_from(o.join(c, c.c.id == o.c.contact_id).join(m, m.c.id == o.c.message_id))
-            .where(o.c.channel.in_(channels), ~waiting_behind)
+            .where(of_channels(o, channels), ~waiting_behind)
             .limit(bindparam("batch"))
             .with_for_update(of=o, skip_locked=True)
         )
-        ids: BindParameter[Any] = bindparam("ids", expanding=True)
+        oid: BindParameter[Any] = bindparam("oid")
         return cls(
             channels=channels,
             due=rows.where(o.c.status == "pending", o.c.next_attempt_at <= bindparam("now"))
                     .order_by(o.c.next_attempt_at, o.c.id),
             expired=rows.where(o.c.status == "sending", o.c.lease_until < bindparam("now")),
-            lease=update(o).where(o.c.id.in_(ids)).values(
+            # By id, run as executemany: an IN over a list is compiled again on every run.
+            lease=update(o).where(o.c.id == oid).values(
                 status="sending", lease_until=bindparam("until", type_=o.c.lease_until.type),
                 attempts=o.c.attempts + 1),
-            cancel=update(o).where(o.c.id.in_(ids)).values(status="cancelled"),
+            cancel=update(o).where(o.c.id == oid).values(status="cancelled"),
         )
 
 
@@ -168,13 +182,16 @@ class Sender:
         self._delivered: list[tuple[_Job, list[str]]] = []
         self._due_known: tuple[datetime, datetime | None] | None = None  # (looked up at, due)
         self._claiming: _Claiming | None = None
+        self._expired_looked_at: datetime | None = None
 
     # -- waking ---------------------------------------------------------------------------
 
     def wake(self) -> None:
         """Ask the sender to look at the outbox now; callable from any thread."""
+        # New rows are due at once (their pass claims them), so the next retry's time known
+        # to _next_delay still stands: looking it up again after every turn was a tenth of a
+        # busy server's work (bench/webhook.py).
         loop, event = self._loop, self._wake
-        self._due_known = None  # new rows: whatever was due before, look again
         if loop is not None and event is not None and not loop.is_closed():
             loop.call_soon_threadsafe(event.set)
 
@@ -204,7 +221,13 @@ class Sender:
     async def _loop_until(self, stop: asyncio.Event, inflight: set[asyncio.Task[None]],
                           settled: Callable[[asyncio.Task[None]], None]) -> None:
         assert self._wake is not None
+        clock = asyncio.get_running_loop().time
+        last_pass = -PASS_GAP
         while not stop.is_set():
+            gap = last_pass + PASS_GAP - clock()
+            if gap > 0:
+                await asyncio.sleep(gap)
+            last_pass = clock()
             # Cleared before the pass, not after it: a turn that commits during the pass has
             # set it again, and the wait below returns at once instead of after a poll.
             self._wake.clear()
@@ -218,8 +241,6 @@ class Sender:
             except Exception:  # a database hiccup must not kill the sender
                 log.exception("outbox pass failed")
                 self._delivered[:0] = delivered  # the leases hold meanwhile; next pass
-            if jobs:
-                self._due_known = None  # what is due changed
             for job in jobs:
                 task = asyncio.create_task(self._deliver(job))
                 inflight.add(task)
@@ -278,8 +299,8 @@ class Sender:
     def _next_due(self):  # type: ignore[no-untyped-def]
         with self.db.sessions() as s:
             return s.scalar(
-                select(func.min(Outbox.next_attempt_at)).where(
-                    Outbox.status == "pending", Outbox.channel.in_(self.channels)
+                select(func.min(_OUTBOX.c.next_attempt_at)).where(
+                    _OUTBOX.c.status == "pending", of_channels(_OUTBOX, tuple(self.channels))
                 )
             )
 
@@ -308,14 +329,20 @@ class Sender:
         batch = min(self.batch, limit) if limit is not None else self.batch
         sql = self._statements()
         params = {"now": now, "batch": batch}
+        # A lease runs out only when a process died mid-delivery (or a call outlived LEASE), so
+        # those rows are looked for once per poll, not on every pass: under load a pass follows
+        # nearly every delivery, and the second query was a sixth of the sender's work.
+        queries: tuple[Select[Any], ...] = (sql.due,)
+        if self._expired_looked_at is None or (now - self._expired_looked_at).total_seconds() >= self.poll:
+            queries, self._expired_looked_at = (sql.expired, sql.due), now
         with self._writing(within) as conn:
-            found = {row.id: row for query in (sql.expired, sql.due) for row in conn.execute(query, params)}
+            found = {row.id: row for query in queries for row in conn.execute(query, params)}
             chosen = [found[i] for i in sorted(found)][:batch]
             if not chosen:
                 return []
             cancelled = [r.id for r in chosen if r.contact_status != "active" and not r.force]
             if cancelled:
-                conn.execute(sql.cancel, {"ids": cancelled})
+                conn.execute(sql.cancel, [{"oid": oid} for oid in cancelled])
             jobs = []
             for row in chosen:
                 if row.id in cancelled:
@@ -339,7 +366,8 @@ class Sender:
                     created_at_age=now - row.created_at,
                 ))
             if jobs:
-                conn.execute(sql.lease, {"ids": [j.outbox_id for j in jobs], "until": now + LEASE})
+                until = now + LEASE
+                conn.execute(sql.lease, [{"oid": j.outbox_id, "until": until} for j in jobs])
             return jobs
 
     @staticmethod

@@ -143,6 +143,27 @@ def test_the_sender_claims_for_a_channel_added_after_its_first_claim(db):
     assert [(j.outbound.channel, j.outbound.address) for j in sender._claim()] == [("other", "b")]
 
 
+def test_a_lease_that_ran_out_is_claimed_again_once_looked_for(db):
+    """A process that died mid-delivery leaves its row 'sending'; once the lease has run out
+    the sender takes it again. It looks for such rows once per poll, not on every pass."""
+    pipeline, sender, channel = make_pipeline(db)
+    say(pipeline, "hi")
+    [job] = sender._claim()  # the process that then died
+    assert sender._claim() == []  # leased: not taken again
+    with db.sessions() as s:
+        row = s.get(Outbox, job.outbox_id)
+        assert row.status == "sending"
+        row.lease_until = row.created_at  # run out
+        s.commit()
+    assert sender._claim() == []  # looked for a moment ago: not on every pass
+    sender._expired_looked_at = None  # as a poll interval later
+    assert asyncio.run(sender.drain_once()) == 1
+    assert channel.texts() == ["Do you want to return to your country?"]
+    with db.sessions() as s:
+        row = s.get(Outbox, job.outbox_id)
+        assert row.status == "sent" and row.attempts == 2
+
+
 def test_provider_down_keeps_the_message_and_delivers_after_recovery(db):
     pipeline, sender, channel = make_pipeline(db)
     channel.fail_next(TemporaryError("503"), times=1)
