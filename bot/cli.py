@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -28,6 +29,22 @@ def _settings() -> Settings:
 KEEP_ALIVE_SECONDS = 75
 
 
+def settle_heap(*, load_models: bool) -> None:
+    """Ready a long-running process before its first request.
+
+    The language models are loaded now rather than on the first person's message (~2 s).
+    Then everything start-up allocated (modules, models, catalogs, the app) is frozen out of
+    the garbage collector's reach: a full collection walked those ~150k objects for ~60 ms
+    with every thread stopped, which under steady load was the webhook's p99 (bench/webhook.py).
+    """
+    if load_models:
+        import locales
+
+        locales.preload()
+    gc.collect()
+    gc.freeze()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -35,6 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.web import create_app
 
     app = build(_settings())
+    settle_heap(load_models=True)
     # Keep idle connections open longer than a client or proxy keeps them (commonly 60 s):
     # with uvicorn's 5 s the server sometimes closed a connection just as a provider reused it,
     # and that request failed on the wire (bench/webhook.py counted it).
@@ -47,6 +65,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from bot.app import build
 
     app = build(_settings())
+    settle_heap(load_models=False)  # the worker delivers and keeps time: no language to detect
 
     async def run() -> None:
         import threading

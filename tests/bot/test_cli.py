@@ -137,3 +137,17 @@ def test_telegram_set_webhook_registers_with_the_secret(tmp_path: Path):
         refused = subprocess.run(_intake("telegram", "set-webhook"), env=env, cwd=tmp_path,
                                  capture_output=True, text=True, timeout=60)
         assert refused.returncode == 2 and "TELEGRAM_WEBHOOK_SECRET" in refused.stderr
+
+
+def test_a_long_running_process_loads_the_models_and_freezes_its_start_up_heap():
+    import gc
+
+    from bot.cli import settle_heap
+    from locales.detect import _Models
+
+    try:
+        settle_heap(load_models=True)
+        assert _Models.lingua is not None and _Models.langid is not None  # not on the first message
+        assert gc.get_freeze_count() > 10_000  # start-up objects a full collection no longer walks
+    finally:
+        gc.unfreeze()
