@@ -21,25 +21,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    BindParameter,
-    Connection,
-    Select,
-    Table,
-    Update,
-    bindparam,
-    false,
-    func,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import Table, func, select, update
 
 import locales
 from bot import metrics
 from bot.db import Database, utcnow
 from bot.logs import scrub
 from bot.models import Contact, Conversation, Message, Outbox
+from bot.outboxsql import OutboxSQL
 from channels.base import (
     Channel,
     ChannelError,
@@ -61,13 +50,11 @@ LEASE = timedelta(seconds=60)
 # than the web process's own shutdown wait (bot.web), so the marks are written.
 SETTLE_TIMEOUT = 5.0
 # Under load every commit and every delivery wakes the sender, and a pass after each of them
-# (a write transaction, through SQLAlchemy) cost more server time than the turns themselves
+# (a write transaction) cost more server time than the turns themselves
 # (bench/webhook.py). Passes at most this often let a pass take what a few of them left; an
 # idle sender's first pass still starts at once.
 PASS_GAP = 0.005
 _OUTBOX: Table = Outbox.__table__  # type: ignore[assignment]
-_MESSAGE: Table = Message.__table__  # type: ignore[assignment]
-_CONTACT: Table = Contact.__table__  # type: ignore[assignment]
 MAX_BACKOFF = 300.0
 GIVE_UP_AFTER = timedelta(days=2)  # a temporary failure this old becomes permanent
 
@@ -81,76 +68,6 @@ class _Job:
     attempts: int
     created_at_age: timedelta
     delete: tuple[str, ...] | None = None  # a quick exit: provider ids of ours to delete
-
-
-# Settling, built once like the claim's statements. Only rows still out for delivery: one
-# cancelled meanwhile (an erasure, a quick exit) stays cancelled.
-_MARK_SENT = (
-    update(_OUTBOX).where(_OUTBOX.c.id == bindparam("oid"), _OUTBOX.c.status == "sending")
-    .values(status="sent", sent_at=bindparam("now", type_=_OUTBOX.c.sent_at.type), lease_until=None,
-            provider_ids=bindparam("pids", type_=_OUTBOX.c.provider_ids.type), address=None)
-)
-# The first provider id lets delivery reports find the message; an erased message keeps
-# nothing that points at the provider's copy.
-_MARK_MESSAGE_SENT = (
-    update(_MESSAGE).where(_MESSAGE.c.id == bindparam("mid"), _MESSAGE.c.kind != "erased")
-    .values(status="sent", delivery_ref=bindparam("ref"))
-)
-
-
-def of_channels(outbox: Any, channels: tuple[str, ...]) -> Any:
-    """``channel IN (...)`` as plain comparisons: SQLAlchemy renders an IN over a list anew
-    on every run (a regular expression over the SQL), which was a tenth of a claim's cost."""
-    return or_(*(outbox.c.channel == name for name in channels)) if channels else false()
-
-
-@dataclass(frozen=True, slots=True)
-class _Claiming:
-    """The statements that claim due rows for a set of channels (see Sender._claim)."""
-
-    channels: tuple[str, ...]
-    due: Select[Any]
-    expired: Select[Any]
-    lease: Update
-    cancel: Update
-
-    @classmethod
-    def build(cls, channels: tuple[str, ...]) -> _Claiming:
-        o, c, m = _OUTBOX, _CONTACT, _MESSAGE
-        # Only the oldest undelivered row of each conversation may go: order is kept and a
-        # conversation waiting on a retry does not block the others. Each query walks an index
-        # of what is due (never the whole outbox, which keeps every row ever sent), the older-
-        # row check probes the conversation's own rows, and one joined read brings the address
-        # and the text: Core rows, no ORM objects.
-        older = o.alias("older")
-        waiting_behind = (
-            select(older.c.id)
-            .where(older.c.conversation_id == o.c.conversation_id, older.c.id < o.c.id,
-                   older.c.status.in_(("pending", "sending")))
-            .exists()
-        )
-        rows = (
-            select(o.c.id, o.c.message_id, o.c.conversation_id, o.c.contact_id, o.c.channel,
-                   o.c.kind, o.c.force, o.c.address, o.c.options, o.c.language, o.c.attempts,
-                   o.c.created_at, c.c.status.label("contact_status"),
-                   c.c.address.label("contact_address"), m.c.body)
-            .select_from(o.join(c, c.c.id == o.c.contact_id).join(m, m.c.id == o.c.message_id))
-            .where(of_channels(o, channels), ~waiting_behind)
-            .limit(bindparam("batch"))
-            .with_for_update(of=o, skip_locked=True)
-        )
-        oid: BindParameter[Any] = bindparam("oid")
-        return cls(
-            channels=channels,
-            due=rows.where(o.c.status == "pending", o.c.next_attempt_at <= bindparam("now"))
-                    .order_by(o.c.next_attempt_at, o.c.id),
-            expired=rows.where(o.c.status == "sending", o.c.lease_until < bindparam("now")),
-            # By id, run as executemany: an IN over a list is compiled again on every run.
-            lease=update(o).where(o.c.id == oid).values(
-                status="sending", lease_until=bindparam("until", type_=o.c.lease_until.type),
-                attempts=o.c.attempts + 1),
-            cancel=update(o).where(o.c.id == oid).values(status="cancelled"),
-        )
 
 
 class Sender:
@@ -181,7 +98,7 @@ class Sender:
         # claimed again until the next pass writes them down.
         self._delivered: list[tuple[_Job, list[str]]] = []
         self._due_known: tuple[datetime, datetime | None] | None = None  # (looked up at, due)
-        self._claiming: _Claiming | None = None
+        self._sql: OutboxSQL | None = None
         self._expired_looked_at: datetime | None = None
 
     # -- waking ---------------------------------------------------------------------------
@@ -265,21 +182,21 @@ class Sender:
 
     def _pass(self, delivered: list[tuple[_Job, list[str]]], room: int) -> list[_Job]:
         # One transaction: a commit writes a few pages of WAL, and under load a pass runs
-        # after nearly every delivery.
+        # every few milliseconds.
         if not delivered and room <= 0:
             return []  # nothing to write down and no room to take more
-        with self._writing(None) as conn:
+        with self._writing(None) as raw:
             if delivered:
-                self._done(delivered, conn)
-            return self._claim(room, conn) if room > 0 else []
+                self._done(delivered, raw)
+            return self._claim(room, raw) if room > 0 else []
 
     @contextmanager
-    def _writing(self, conn: Connection | None) -> Iterator[Connection]:
-        """The given transaction's connection, or a new write transaction."""
-        if conn is not None:
-            yield conn
+    def _writing(self, raw: Any) -> Iterator[Any]:
+        """The given transaction's driver connection, or a new write transaction."""
+        if raw is not None:
+            yield raw
             return
-        with self.db.write_lock, self.db.engine.begin() as own:
+        with self._statements().transaction() as own:
             yield own
 
     async def _next_delay(self) -> float:
@@ -300,7 +217,7 @@ class Sender:
         with self.db.sessions() as s:
             return s.scalar(
                 select(func.min(_OUTBOX.c.next_attempt_at)).where(
-                    _OUTBOX.c.status == "pending", of_channels(_OUTBOX, tuple(self.channels))
+                    _OUTBOX.c.status == "pending", _OUTBOX.c.channel.in_(self.channels)
                 )
             )
 
@@ -315,71 +232,54 @@ class Sender:
         await self._settle_delivered()
         return len(jobs)
 
-    def _statements(self) -> _Claiming:
-        """The claim's statements, built once per set of channels: the sender claims after
-        nearly every delivery, and building them (an alias, two selects, the updates) cost
-        more than running them (bench/webhook.py)."""
+    def _statements(self) -> OutboxSQL:
+        """The pass's statements, built once per set of channels (the claim names them)."""
         key = tuple(self.channels)
-        if self._claiming is None or self._claiming.channels != key:
-            self._claiming = _Claiming.build(key)
-        return self._claiming
+        if self._sql is None or self._sql.channels != key:
+            self._sql = OutboxSQL(self.db, key)
+        return self._sql
 
-    def _claim(self, limit: int | None = None, within: Connection | None = None) -> list[_Job]:
+    def _claim(self, limit: int | None = None, within: Any = None) -> list[_Job]:
         now = utcnow()
         batch = min(self.batch, limit) if limit is not None else self.batch
         sql = self._statements()
-        params = {"now": now, "batch": batch}
         # A lease runs out only when a process died mid-delivery (or a call outlived LEASE), so
         # those rows are looked for once per poll, not on every pass: under load a pass follows
         # nearly every delivery, and the second query was a sixth of the sender's work.
-        queries: tuple[Select[Any], ...] = (sql.due,)
-        if self._expired_looked_at is None or (now - self._expired_looked_at).total_seconds() >= self.poll:
-            queries, self._expired_looked_at = (sql.expired, sql.due), now
-        with self._writing(within) as conn:
-            found = {row.id: row for query in queries for row in conn.execute(query, params)}
-            chosen = [found[i] for i in sorted(found)][:batch]
+        expired = self._expired_looked_at is None or (now - self._expired_looked_at).total_seconds() >= self.poll
+        if expired:
+            self._expired_looked_at = now
+        with self._writing(within) as raw:
+            chosen = sql.claim(raw, now, batch, expired=expired)
             if not chosen:
                 return []
-            cancelled = [r.id for r in chosen if r.contact_status != "active" and not r.force]
+            cancelled = {c.id for c in chosen if c.contact_status != "active" and not c.force}
             if cancelled:
-                conn.execute(sql.cancel, [{"oid": oid} for oid in cancelled])
-            jobs = []
-            for row in chosen:
-                if row.id in cancelled:
-                    continue
-                jobs.append(_Job(
-                    outbox_id=row.id,
-                    message_id=row.message_id,
-                    contact_id=row.contact_id,
-                    delete=self._sent_ids(conn, row.conversation_id) if row.kind == "delete" else None,
+                sql.cancel(raw, sorted(cancelled))
+            jobs = [
+                _Job(
+                    outbox_id=c.id,
+                    message_id=c.message_id,
+                    contact_id=c.contact_id,
+                    delete=sql.sent_ids(raw, c.conversation_id) if c.kind == "delete" else None,
                     outbound=Outbound(
-                        channel=row.channel,
-                        address=row.address or row.contact_address,
-                        text=row.body,
-                        options=tuple(Option(x["label"], x["value"]) for x in row.options or ()),
-                        key=str(row.id),
-                        language=row.language,
-                        rtl=locales.is_rtl(row.language),
-                        meta={"conversation_id": str(row.conversation_id)},
+                        channel=c.channel,
+                        address=c.address,
+                        text=c.body,
+                        options=tuple(Option(x["label"], x["value"]) for x in c.options),
+                        key=str(c.id),
+                        language=c.language,
+                        rtl=locales.is_rtl(c.language),
+                        meta={"conversation_id": str(c.conversation_id)},
                     ),
-                    attempts=row.attempts + 1,
-                    created_at_age=now - row.created_at,
-                ))
+                    attempts=c.attempts + 1,
+                    created_at_age=now - c.created_at,
+                )
+                for c in chosen if c.id not in cancelled
+            ]
             if jobs:
-                until = now + LEASE
-                conn.execute(sql.lease, [{"oid": j.outbox_id, "until": until} for j in jobs])
+                sql.lease(raw, [j.outbox_id for j in jobs], now + LEASE)
             return jobs
-
-    @staticmethod
-    def _sent_ids(conn: Any, conversation_id: int) -> tuple[str, ...]:
-        """Every provider message id we sent in this conversation (for a quick exit)."""
-        ids: list[str] = []
-        for (provider_ids,) in conn.execute(
-            select(_OUTBOX.c.provider_ids).where(
-                _OUTBOX.c.conversation_id == conversation_id, _OUTBOX.c.status == "sent")
-        ):
-            ids.extend(provider_ids or [])
-        return tuple(ids)
 
     async def _deliver(self, job: _Job) -> None:
         channel = self.channels[job.outbound.channel]
@@ -411,12 +311,10 @@ class Sender:
 
     # -- settling -------------------------------------------------------------------------
 
-    def _done(self, delivered: list[tuple[_Job, list[str]]], within: Connection | None = None) -> None:
-        now = utcnow()
-        with self._writing(within) as conn:  # Core executemany: one statement per table
-            conn.execute(_MARK_SENT, [{"oid": job.outbox_id, "pids": ids, "now": now} for job, ids in delivered])
-            conn.execute(_MARK_MESSAGE_SENT, [{"mid": job.message_id, "ref": ids[0][:64] if ids else None}
-                                              for job, ids in delivered])
+    def _done(self, delivered: list[tuple[_Job, list[str]]], within: Any = None) -> None:
+        with self._writing(within) as raw:  # executemany: one statement per table
+            self._statements().settle(raw, [(job.outbox_id, job.message_id, ids) for job, ids in delivered],
+                                      utcnow())
         for job, _ in delivered:
             metrics.SENT.labels(job.outbound.channel).inc()
 

@@ -1,0 +1,151 @@
+"""The sender's hot statements, written for the database driver: claim, lease, settle.
+
+Under load the sender runs a pass every few milliseconds: mark what was delivered as sent,
+claim what is due, lease it. Through SQLAlchemy Core each statement cost more Python than the
+driver's work (compiling, parameter processing, result types): the passes took a seventh of
+a busy webhook server's time, more than the turns' own SQL (bench/webhook.py). Here, as for
+the turn (bot.turnsql, whose value encodings these share), a statement costs what the driver
+costs. Rare paths (retries, failures, the unreachable) stay on the ORM in bot.outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.db import Database
+from bot.turnsql import TurnSQL
+
+__all__ = ["Claimed", "OutboxSQL"]
+
+# Only the oldest undelivered row of each conversation may go: order is kept, and one waiting
+# on a retry does not hold the others up. Each query walks an index of what is due (never the
+# whole outbox, which keeps every row ever sent); the older-row check probes the conversation's
+# own rows; one joined read brings the address and the text.
+ROWS = (
+    "SELECT o.id, o.message_id, o.conversation_id, o.contact_id, o.channel, o.kind, o.force, "
+    "o.address, o.options, o.language, o.attempts, o.created_at, c.status, c.address, m.body "
+    "FROM outbox o JOIN contact c ON c.id = o.contact_id JOIN message m ON m.id = o.message_id "
+    "WHERE o.channel IN ({channels}) AND NOT EXISTS (SELECT 1 FROM outbox older "
+    "WHERE older.conversation_id = o.conversation_id AND older.id < o.id "
+    "AND older.status IN ('pending', 'sending')) "
+)
+DUE = "AND o.status = 'pending' AND o.next_attempt_at <= :now ORDER BY o.next_attempt_at, o.id LIMIT :batch"
+EXPIRED = "AND o.status = 'sending' AND o.lease_until < :now LIMIT :batch"
+LEASE = "UPDATE outbox SET status = 'sending', lease_until = :until, attempts = attempts + 1 WHERE id = :oid"
+CANCEL = "UPDATE outbox SET status = 'cancelled' WHERE id = :oid"
+# Settling: only rows still out for delivery (one cancelled meanwhile, by an erasure or a quick
+# exit, stays cancelled). The kept address is dropped once delivered.
+MARK_SENT = (
+    "UPDATE outbox SET status = 'sent', sent_at = :now, lease_until = NULL, provider_ids = :pids, "
+    "address = NULL WHERE id = :oid AND status = 'sending'"
+)
+# The first provider id lets delivery reports find the message; an erased message keeps
+# nothing that points at the provider's copy.
+MARK_MESSAGE_SENT = "UPDATE message SET status = 'sent', delivery_ref = :ref WHERE id = :mid AND kind != 'erased'"
+SENT_IDS = "SELECT provider_ids FROM outbox WHERE conversation_id = :conv AND status = 'sent'"
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A claimed outbox row with what delivering it needs, decoded."""
+
+    id: int
+    message_id: int
+    conversation_id: int
+    contact_id: int
+    channel: str
+    kind: str
+    force: bool
+    address: str  # the one kept for a confirmation after erasure, else the contact's ("": none)
+    options: list[dict[str, str]]
+    language: str
+    attempts: int
+    created_at: datetime
+    contact_status: str
+    body: str
+
+
+class OutboxSQL:
+    """The statements for one backend and one set of channels (the claim names them)."""
+
+    def __init__(self, db: Database, channels: Sequence[str]) -> None:
+        self.db = db
+        self.turn = TurnSQL(db.dialect, db.cipher)  # its placeholders and value encodings
+        self.channels = tuple(channels)
+        self._channel_params = {f"ch{i}": name for i, name in enumerate(self.channels)}
+        names = ", ".join(f":ch{i}" for i in range(len(self.channels))) or "NULL"
+        lock = " FOR UPDATE OF o SKIP LOCKED" if self.turn.postgres else ""
+        prepare = self.turn.prepare
+        self.due = prepare(ROWS.format(channels=names) + DUE + lock)
+        self.expired = prepare(ROWS.format(channels=names) + EXPIRED + lock)
+        self.lease_sql, self.cancel_sql = prepare(LEASE), prepare(CANCEL)
+        self.mark_sent, self.mark_message_sent = prepare(MARK_SENT), prepare(MARK_MESSAGE_SENT)
+        self.sent_ids_sql = prepare(SENT_IDS)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A write transaction on the driver connection: on SQLite the one turns use, under
+        the same write lock, begun IMMEDIATE; committed on success, rolled back on error."""
+        with self.db.turn_connection() as pooled:
+            raw = pooled.driver_connection
+            assert raw is not None  # only an invalidated connection has none
+            if not self.turn.postgres:  # psycopg begins on the first statement
+                raw.execute("BEGIN IMMEDIATE")
+            try:
+                yield raw
+            except BaseException:
+                raw.rollback()
+                raise
+            raw.commit()
+
+    def claim(self, raw: Any, now: datetime, batch: int, *, expired: bool) -> list[Claimed]:
+        """Up to ``batch`` rows that may go now, oldest first; leases that ran out too when
+        ``expired``. Not yet leased: see ``lease``."""
+        params = {**self._channel_params, "now": self.turn.time(now), "batch": batch}
+        found: dict[int, Sequence[Any]] = {}
+        for query in (self.expired, self.due) if expired else (self.due,):
+            for row in raw.execute(query, params):
+                found[row[0]] = row
+        return [self._decode(found[i]) for i in sorted(found)[:batch]]
+
+    def _decode(self, row: Sequence[Any]) -> Claimed:
+        decrypt = self.turn.cipher.decrypt
+        kept, own = row[7], row[13]
+        address = decrypt(kept) if kept is not None else ""
+        if not address and own is not None:  # the contact's own, decrypted only when needed
+            address = decrypt(own)
+        created = self.turn.read_time(row[11])
+        assert created is not None  # NOT NULL in the schema
+        return Claimed(
+            id=row[0], message_id=row[1], conversation_id=row[2], contact_id=row[3], channel=row[4],
+            kind=row[5], force=bool(row[6]), address=address,
+            options=self.turn.read_json(row[8]) or [], language=row[9], attempts=row[10],
+            created_at=created, contact_status=row[12], body=decrypt(row[14]) if row[14] is not None else "",
+        )
+
+    def lease(self, raw: Any, ids: Sequence[int], until: datetime) -> None:
+        when = self.turn.time(until)
+        raw.cursor().executemany(self.lease_sql, [{"oid": oid, "until": when} for oid in ids])
+
+    def cancel(self, raw: Any, ids: Sequence[int]) -> None:
+        raw.cursor().executemany(self.cancel_sql, [{"oid": oid} for oid in ids])
+
+    def sent_ids(self, raw: Any, conversation_id: int) -> tuple[str, ...]:
+        """Every provider message id we sent in this conversation (for a quick exit)."""
+        ids: list[str] = []
+        for (provider_ids,) in raw.execute(self.sent_ids_sql, {"conv": conversation_id}):
+            ids.extend(self.turn.read_json(provider_ids) or [])
+        return tuple(ids)
+
+    def settle(self, raw: Any, delivered: Sequence[tuple[int, int, list[str]]], now: datetime) -> None:
+        """Mark delivered rows sent: (outbox id, message id, provider ids) each."""
+        when = self.turn.time(now)
+        cursor = raw.cursor()
+        cursor.executemany(self.mark_sent, [
+            {"oid": oid, "pids": self.turn.json(pids), "now": when} for oid, _, pids in delivered])
+        cursor.executemany(self.mark_message_sent, [
+            {"mid": mid, "ref": pids[0][:64] if pids else None} for _, mid, pids in delivered])
