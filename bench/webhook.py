@@ -371,7 +371,6 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
         TELEGRAM_API_BASE_URL=tg_server.url + "/bot", INTAKE_PUBLIC_URL=public,
         TWILIO_ACCOUNT_SID=tw_fake.account_sid, TWILIO_AUTH_TOKEN=tw_fake.auth_token,
         TWILIO_FROM_NUMBER=SMS_FROM, TWILIO_API_BASE_URL=tw_server.url,
-        INTAKE_OUTBOX_POLL_SECONDS="0.05",
     )}
     log = open(work / "serve.log", "w")  # noqa: SIM115 - closed in finally
     subprocess.run([*intake_command(), "db", "upgrade"], env=env, check=True, cwd=work,
