@@ -62,12 +62,14 @@ def create_app(app: App) -> Starlette:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     routes: list[BaseRoute] = [
+        # First: the router tries each route's pattern in turn, and providers' webhooks are
+        # most of the traffic (matching them last was 3% of a busy server's time).
+        *webhooks.routes(app),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         *webchat.routes(app),
         *page.routes(),
-        *webhooks.routes(app),
         *handoff_web.routes(app),
     ]
 
