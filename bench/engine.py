@@ -205,6 +205,30 @@ class Seeder:
         return count
 
 
+# -- the sender's side -----------------------------------------------------------------------
+
+
+def sender_cost(app: Any, batch: int = 5) -> dict[str, float]:
+    """The database side of delivering what the turns queued: the real sender's passes, each
+    marking the previous pass's rows sent and claiming (and leasing) the next ``batch`` due,
+    as a busy server's sender does every few milliseconds. The provider calls are left out
+    (the webhook part measures those): each claimed row counts as delivered at once."""
+    sender = app.sender
+    gc.collect()
+    cpu, wall = time.process_time(), time.perf_counter()
+    rows, passes, delivered = 0, 0, []
+    while True:
+        jobs = sender._pass(delivered, batch)
+        passes += 1
+        if not jobs:
+            break
+        delivered = [(job, [f"bench-{job.outbox_id}"]) for job in jobs]
+        rows += len(jobs)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return {"rows": rows, "passes": passes, "rows_per_s": round(rows / wall, 1) if wall else 0.0,
+            "cpu_us_per_row": round(cpu / rows * 1e6, 1) if rows else 0.0}
+
+
 # -- profile ---------------------------------------------------------------------------------
 
 GROUPS = (
@@ -268,6 +292,8 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
     results["engine.sqlite.conversations"] = n
     results["engine.sqlite.completed"] = completed_cases(app) - 3
     context["engine_sqlite"] = sqlite
+    for key, value in sender_cost(app).items():
+        results[f"sender.sqlite.{key}"] = value
 
     # Memory: the pipeline keeps no conversation in memory; measure RSS over many new ones.
     # A first batch fills the caches that do not grow with conversations (SQLite's page cache,
@@ -303,6 +329,8 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
         results.update(postgres.summary("engine.postgres"))
         results["engine.postgres.conversations"] = npg
         results["engine.postgres.completed"] = completed_cases(papp) - 3
+        for key, value in sender_cost(papp).items():
+            results[f"sender.postgres.{key}"] = value
         papp.db.dispose()
 
     # Scale: the cost of a turn with 1k, 10k, 100k conversations stored. One database per
@@ -353,6 +381,11 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
         ("engine.postgres.p50_ms", ""),
         ("engine.postgres.p99_ms", ""),
         ("engine.postgres.completed", ""),
+        ("sender.sqlite.cpu_us_per_row",
+         "the sender's database work per delivered row: claim, lease, mark sent (passes of 5)"),
+        ("sender.sqlite.rows_per_s", "rows the turns above queued, claimed and settled per second"),
+        ("sender.postgres.cpu_us_per_row", "the same on PostgreSQL (server CPU not counted)"),
+        ("sender.postgres.rows_per_s", ""),
         ("engine.sqlite.turns_per_s_at_1k",
          f"median of {SIZES['scale_samples']} samples of {sample} new conversations x {STEPS}, "
          "1k stored"),
