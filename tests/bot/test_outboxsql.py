@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from bot.db import Database
 from bot.models import Contact, Conversation, Message, Outbox
 from bot.outboxsql import OutboxSQL
+from tests.conftest import TEST_KEYS
 
 NOW = datetime(2026, 11, 28, 9, 30, 15, 250, tzinfo=UTC)
 
 
 def _queued(db: Database, *, channel: str = "sms", kept_address: str | None = None,
-            force: bool = False, contact_status: str = "active") -> int:
+            force: bool = False, contact_status: str = "active", person: int = 1) -> int:
     """One contact, conversation, outbound message and outbox row, through the ORM."""
     with db.transaction() as s:
-        contact = Contact(channel=channel, address_hash=f"h-{channel}-{kept_address}", address="+351910000001",
-                          status=contact_status)
+        contact = Contact(channel=channel, address_hash=f"h-{channel}-{kept_address}-{person}",
+                          address="+351910000001", status=contact_status)
         s.add(contact)
         s.flush()
         conv = Conversation(contact_id=contact.id, channel=channel, flow="screening", state="", record={})
@@ -107,3 +110,39 @@ def test_an_error_rolls_the_pass_back_and_frees_the_connection(db):
         assert s.get(Outbox, oid).status == "pending"  # the lease was never written
     with sql.transaction() as raw:  # the connection is usable again
         assert [c.id for c in sql.claim(raw, NOW, 10, expired=False)] == [oid]
+
+
+def test_senders_in_parallel_claim_each_row_once(db):
+    """Four processes' senders (each its own engine and connections) drain one outbox:
+    every row is claimed by exactly one of them (SKIP LOCKED on PostgreSQL, the write lock
+    on SQLite)."""
+    queued = {_queued(db, person=i) for i in range(60)}
+    url = db.engine.url.render_as_string(hide_password=False)
+    claimed: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def sender() -> None:
+        own = Database(url, TEST_KEYS)
+        sql = OutboxSQL(own, ("sms",))
+        try:
+            while True:
+                with sql.transaction() as raw:
+                    got = sql.claim(raw, NOW, 5, expired=True)
+                    sql.lease(raw, [c.id for c in got], NOW + timedelta(seconds=60))
+                if not got:
+                    return
+                with lock:
+                    claimed.extend(c.id for c in got)
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=sender) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    assert set(claimed) == queued and set(Counter(claimed).values()) == {1}
