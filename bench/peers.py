@@ -366,7 +366,8 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
         ("engine (ours, SQLite)", round(ours, 1),
          f"{engine.cpu_us_per_turn:,.0f} us CPU/turn, {engine.cpu_us_per_turn / floor.cpu_us_per_turn:.1f}x floor"),
     ]
-    notes = {"floor": f"{n} conversations, median of {len(floors)} runs", "ptb_none": f"{n} conversations, state in memory only",
+    notes = {"floor": f"{n} conversations, median of {len(floors)} runs",
+             "ptb_none": f"{n} conversations, state in memory only",
              "ptb_pickle": f"{n_pickle} conversations, pickle written after every update",
              "aiogram_redis": f"{n} conversations, Redis storage"}
     for name, timing in timings.items():

@@ -49,10 +49,10 @@ LEASE = timedelta(seconds=60)
 # At shutdown, how long deliveries under way may take to finish and be marked sent; shorter
 # than the web process's own shutdown wait (bot.web), so the marks are written.
 SETTLE_TIMEOUT = 5.0
-# Under load every commit and every delivery wakes the sender, and a pass after each of them
-# (a write transaction) cost more server time than the turns themselves
-# (bench/webhook.py). Passes at most this often let a pass take what a few of them left; an
-# idle sender's first pass still starts at once.
+# Under load every commit and every delivery wakes the sender, and a pass (a write
+# transaction) after each of them cost more server time than the turns themselves
+# (bench/webhook.py). With passes at most this often, one pass takes what several turns and
+# deliveries left; an idle sender's first pass still starts at once.
 PASS_GAP = 0.005
 _OUTBOX: Table = Outbox.__table__  # type: ignore[assignment]
 MAX_BACKOFF = 300.0
@@ -244,8 +244,8 @@ class Sender:
         batch = min(self.batch, limit) if limit is not None else self.batch
         sql = self._statements()
         # A lease runs out only when a process died mid-delivery (or a call outlived LEASE), so
-        # those rows are looked for once per poll, not on every pass: under load a pass follows
-        # nearly every delivery, and the second query was a sixth of the sender's work.
+        # those rows are looked for once per poll, not on every pass: under load a pass runs
+        # every few milliseconds, and the second query was a sixth of the sender's work.
         expired = self._expired_looked_at is None or (now - self._expired_looked_at).total_seconds() >= self.poll
         if expired:
             self._expired_looked_at = now
