@@ -141,7 +141,6 @@ class Seeder:
                 bases = {t: int(conn.execute(text(f"SELECT coalesce(max(id), 0) + 1 FROM {t}")).scalar_one())
                          for t in self.TABLES}
                 m_lo, m_span = self.span["message"]
-                o_lo, o_span = self.span["outbox"]
                 h_lo, h_span = self.span["handoff_case"]
                 p = {"lo": 0, "hi": k, "c": self.conv, "k": self.contact}
                 contact_id = f"({bases['contact']} + seq.n)"
@@ -162,7 +161,8 @@ class Seeder:
                     "delivery_ref": f"CASE WHEN t.direction = 'out' THEN 'ref' || t.id || {suffix} END",
                 }, p)
                 self._copy(conn, "outbox", "t.conversation_id = :c", {
-                    "id": f"({bases['outbox']} + seq.n * {o_span} + t.id - {o_lo})",
+                    # an outbox row has its message's id (bot.models)
+                    "id": f"({bases['message']} + seq.n * {m_span} + t.message_id - {m_lo})",
                     "message_id": f"({bases['message']} + seq.n * {m_span} + t.message_id - {m_lo})",
                     "conversation_id": conv_id, "contact_id": contact_id,
                     "status": "'sent'", "lease_until": "NULL", "sent_at": "t.next_attempt_at",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base, Encrypted, EncryptedJSON, UTCDateTime, utcnow
@@ -69,7 +69,16 @@ class Message(Base):
 
     __tablename__ = "message"
     __table_args__ = (
-        UniqueConstraint("channel", "provider_id"),
+        # The dedupe key of inbound messages. Replies have none: a plain unique constraint kept
+        # their NULLs too, and each turn wrote a page of it at the far end from the inbound (0006).
+        Index(
+            "ix_message_provider_id",
+            "channel",
+            "provider_id",
+            unique=True,
+            postgresql_where=text("provider_id IS NOT NULL"),
+            sqlite_where=text("provider_id IS NOT NULL"),
+        ),
         Index("ix_message_conversation", "conversation_id", "id"),
         # Only sent messages have one; a partial index spares every turn's inserts (0004).
         Index(
@@ -118,8 +127,10 @@ class Outbox(Base):
         ),
     )
 
+    # The row's id is its message's id (0006): one key, not two, so a lookup by message needs
+    # no index of its own, and id order is the order the messages were written in.
     id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"), unique=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"))
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
@@ -140,3 +151,8 @@ class Outbox(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     message: Mapped[Message] = relationship()
+
+
+@event.listens_for(Outbox, "before_insert")
+def _outbox_id_is_its_message_id(_mapper: Any, _connection: Any, row: Outbox) -> None:
+    row.id = row.message_id

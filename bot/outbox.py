@@ -356,7 +356,9 @@ class Sender:
             )
             s.execute(
                 update(Outbox)
-                .where(Outbox.contact_id == job.contact_id, Outbox.status.in_(("pending", "sending")))
+                .where(Outbox.conversation_id.in_(  # its index: the outbox has none by contact
+                    select(Conversation.id).where(Conversation.contact_id == job.contact_id)),
+                    Outbox.status.in_(("pending", "sending")))
                 .values(status="cancelled", lease_until=None, last_error=scrub(f"unreachable: {detail}")[:200])
             )
             s.execute(update(Message).where(Message.id == job.message_id).values(status="failed"))

@@ -48,11 +48,12 @@ def erase_contact(session: Session, contact: Contact, keep_for: set[int] | None 
             message.delivery_ref = None
     session.execute(
         update(Outbox)
-        .where(Outbox.contact_id == contact.id, Outbox.status.in_(("pending", "sending")),
-               Outbox.message_id.not_in(keep_for or {-1}))
+        .where(Outbox.conversation_id.in_(conv_ids), Outbox.status.in_(("pending", "sending")),
+               Outbox.id.not_in(keep_for or {-1}))
         .values(status="cancelled", lease_until=None)
     )
-    for row in session.scalars(select(Outbox).where(Outbox.message_id.in_(keep_for or {-1}))):
+    # An outbox row has its message's id (bot.models).
+    for row in session.scalars(select(Outbox).where(Outbox.id.in_(keep_for or {-1}))):
         row.address, row.force = address, True
     for hook in ERASE_HOOKS:
         hook(session, contact)
@@ -67,7 +68,9 @@ def quick_exit(session: Session, contact: Contact, conv: Conversation, can_delet
     """End now: nothing more is sent, and where the channel allows it, delete what we sent."""
     session.execute(
         update(Outbox)
-        .where(Outbox.contact_id == contact.id, Outbox.status.in_(("pending", "sending")))
+        # By conversation, which the outbox is indexed by: by contact would read every row ever sent.
+        .where(Outbox.conversation_id.in_(select(Conversation.id).where(Conversation.contact_id == contact.id)),
+               Outbox.status.in_(("pending", "sending")))
         .values(status="cancelled", lease_until=None)
     )
     conv.status = "closed"

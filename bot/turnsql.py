@@ -72,8 +72,8 @@ OUTBOUND = (
     "created_at) VALUES (:conv, :channel, 'out', :author, :kind, :body, :turn, 'queued', :now)"
 )
 OUTBOX = (
-    "INSERT INTO outbox (message_id, conversation_id, contact_id, channel, kind, force, options, "
-    "language, status, attempts, next_attempt_at, provider_ids, created_at) VALUES (:message, "
+    "INSERT INTO outbox (id, message_id, conversation_id, contact_id, channel, kind, force, options, "
+    "language, status, attempts, next_attempt_at, provider_ids, created_at) VALUES (:message, :message, "
     ":conv, :contact, :channel, 'message', :force, :options, :language, 'pending', 0, :now, '[]', "
     ":now)"
 )

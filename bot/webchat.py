@@ -116,7 +116,7 @@ def routes(app: App) -> list[Route]:
                 rows = s.execute(
                     select(Message, Outbox.options)
                     .join(Conversation, Conversation.id == Message.conversation_id)
-                    .outerjoin(Outbox, Outbox.message_id == Message.id)
+                    .outerjoin(Outbox, Outbox.id == Message.id)  # the row has its message's id
                     .where(
                         Conversation.contact_id == contact.id,
                         Message.direction == "out",
