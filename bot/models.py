@@ -32,10 +32,10 @@ class Contact(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")  # active|stopped|erased
     secret_hash: Mapped[str | None] = mapped_column(String(64), default=None)  # web chat token
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the person last wrote, to the minute: a turn writes this row only when it is a minute
+    # old (bot.turnsql), which keeps the row out of most commits. The WhatsApp window and
+    # retention need no finer clock, and an older value closes that window early, never late.
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
-    # Flood control: messages counted in the current one-minute window.
-    window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
-    window_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     conversations: Mapped[list[Conversation]] = relationship(back_populates="contact")
 
@@ -60,6 +60,10 @@ class Conversation(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Flood control: the person's messages counted in the current one-minute window. Here, not on
+    # the contact, as this row is written on every turn anyway; a new conversation carries it on.
+    window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    window_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     contact: Mapped[Contact] = relationship(back_populates="conversations")
 

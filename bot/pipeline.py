@@ -281,13 +281,15 @@ class Pipeline:
         contact, conv = sql.open_turn(raw, inbound.channel, digest, inbound.address, now)
         if sql.postgres:  # the row lock may have made us wait: the turn happens now
             tx.now = now = utcnow()
-        contact.last_inbound_at = now
+        contact.seen(now)
         if conv is None or conv.status == "closed":
-            # A returning person keeps their language: we already know how to talk to them.
+            # A returning person keeps their language: we already know how to talk to them. The
+            # flood count goes on too: a quick exit between messages must not reset it.
             conv = sql.new_conversation(
                 raw, contact.id, inbound.channel, self.flow,
                 inbound.source[:64] if inbound.source else None,
                 conv.language if conv is not None else None, now,
+                (conv.window_started_at, conv.window_count) if conv is not None else (None, 0),
             )
         conv.version += 1
         if not sql.insert_inbound(raw, conv, inbound.kind, inbound.text, inbound.provider_id, now):
@@ -298,10 +300,10 @@ class Pipeline:
         return turn
 
     def _decide(self, tx: _Tx, contact: ContactRow, conv: ConversationRow, inbound: Inbound) -> Turn:
-        if self._flooding(contact, inbound, tx.now):
+        if self._flooding(conv, inbound, tx.now):
             # Kept in the transcript, not answered: one polite word per minute at most.
             slow = []
-            if contact.window_count == self.flood_limit + 1:
+            if conv.window_count == self.flood_limit + 1:
                 note = DialogReply((Text(SLOW_DOWN),), kind="info")
                 language = conv.language or SOURCE_LANGUAGE
                 rendered = [self.renderer.reply(note, language)]
@@ -451,13 +453,13 @@ class Pipeline:
                 out.append(done)
         return out
 
-    def _flooding(self, contact: ContactRow, inbound: Inbound, now: datetime) -> bool:
+    def _flooding(self, conv: ConversationRow, inbound: Inbound, now: datetime) -> bool:
         """Count messages per minute; over the limit (danger aside) they are not answered."""
-        started = contact.window_started_at
+        started = conv.window_started_at
         if started is None or now - started > FLOOD_WINDOW:
-            contact.window_started_at, contact.window_count = now, 0
-        contact.window_count += 1
-        return contact.window_count > self.flood_limit and not is_danger(inbound.text)
+            conv.window_started_at, conv.window_count = now, 0
+        conv.window_count += 1
+        return conv.window_count > self.flood_limit and not is_danger(inbound.text)
 
     def _safety_input(self, conv: ConversationRow, inbound: Inbound) -> bool:
         """Stop, delete, exit, danger, the answer to a pending erase confirmation, and 'info'

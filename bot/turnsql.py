@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from bot import wakeup
@@ -33,22 +33,21 @@ __all__ = ["ContactRow", "ConversationRow", "OutboundRow", "TurnSQL"]
 # One encoder for every value: json.dumps builds a new one per call when given options.
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-CONTACT = "SELECT id, status, window_started_at, window_count FROM contact " \
-          "WHERE channel = :channel AND address_hash = :digest"
+CONTACT = "SELECT id, status, last_inbound_at FROM contact WHERE channel = :channel AND address_hash = :digest"
 NEW_CONTACT = (
-    "INSERT INTO contact (channel, address_hash, address, status, created_at, window_count) "
-    "VALUES (:channel, :digest, :address, 'active', :now, 0) "
+    "INSERT INTO contact (channel, address_hash, address, status, created_at) "
+    "VALUES (:channel, :digest, :address, 'active', :now) "
     "ON CONFLICT (channel, address_hash) DO NOTHING"
 )
 CONVERSATION_COLUMNS = "id, contact_id, channel, flow, state, record, expecting, outcome, " \
-                       "language, status, source, version"
+                       "language, status, source, version, window_started_at, window_count"
 LATEST = f"SELECT {CONVERSATION_COLUMNS} FROM conversation WHERE contact_id = :contact " \
          "ORDER BY id DESC LIMIT 1"
 # SQLite only: the transaction began IMMEDIATE, so nothing can change between the two reads and
 # one statement can do both. (On PostgreSQL the conversation must be read after the contact's
 # lock is granted, in a fresh snapshot; a join would return the row as it was before waiting.)
 CONTACT_AND_LATEST = (
-    "SELECT c.id, c.status, c.window_started_at, c.window_count, "
+    "SELECT c.id, c.status, c.last_inbound_at, "
     + ", ".join(f"v.{name.strip()}" for name in CONVERSATION_COLUMNS.split(","))
     + " FROM contact c LEFT JOIN conversation v ON v.id = "
     "(SELECT max(id) FROM conversation WHERE contact_id = c.id) "
@@ -56,8 +55,8 @@ CONTACT_AND_LATEST = (
 )
 NEW_CONVERSATION = (
     "INSERT INTO conversation (contact_id, channel, flow, state, record, language, status, source, "
-    "version, created_at, updated_at) VALUES (:contact, :channel, :flow, '', :record, :language, "
-    "'bot', :source, 0, :now, :now)"
+    "version, created_at, updated_at, window_started_at, window_count) VALUES (:contact, :channel, "
+    ":flow, '', :record, :language, 'bot', :source, 0, :now, :now, :window_started_at, :window_count)"
 )
 # ON CONFLICT DO NOTHING on (channel, provider_id): a provider's retry stores nothing (no row
 # counted), which is how the turn learns it is a duplicate; a racing process waits for the
@@ -77,26 +76,33 @@ OUTBOX = (
     ":conv, :contact, :channel, 'message', :force, :options, :language, 'pending', 0, :now, '[]', "
     ":now)"
 )
-SAVE_CONTACT = (
-    "UPDATE contact SET status = :status, last_inbound_at = :last_inbound_at, "
-    "window_started_at = :window_started_at, window_count = :window_count WHERE id = :id"
-)
+SAVE_CONTACT = "UPDATE contact SET status = :status, last_inbound_at = :last_inbound_at WHERE id = :id"
 SAVE_CONVERSATION = (
     "UPDATE conversation SET state = :state, record = :record, expecting = :expecting, "
     "outcome = :outcome, language = :language, status = :status, version = :version, "
-    "updated_at = :now WHERE id = :id"
+    "updated_at = :now, window_started_at = :window_started_at, window_count = :window_count "
+    "WHERE id = :id"
 )
+
+
+# How stale the contact's last-seen time may get before a turn writes it again (bot.models).
+SEEN_EVERY = timedelta(minutes=1)
 
 
 @dataclass(slots=True)
 class ContactRow:
-    """The contact columns a turn reads and writes."""
+    """The contact columns a turn reads and writes; ``_stored`` is what the row holds, so that
+    a turn that changes nothing of substance leaves the row (and its page) out of the commit."""
 
     id: int
     status: str
-    window_started_at: datetime | None
-    window_count: int
-    last_inbound_at: datetime | None = None
+    last_inbound_at: datetime | None
+    _stored: tuple[str, datetime | None] = ("", None)
+
+    def seen(self, now: datetime) -> None:
+        """The person wrote at ``now``."""
+        if self.last_inbound_at is None or now - self.last_inbound_at >= SEEN_EVERY:
+            self.last_inbound_at = now
 
 
 @dataclass(slots=True)
@@ -116,6 +122,8 @@ class ConversationRow:
     status: str
     source: str | None
     version: int
+    window_started_at: datetime | None = None
+    window_count: int = 0
     _record_token: str | None = None
     _record_seen: dict[str, Any] | None = None
 
@@ -217,7 +225,7 @@ class TurnSQL:
         if not self.postgres:
             row = raw.execute(self.contact_and_latest, params).fetchone()
             if row is not None:
-                return self._contact(row), self._conversation(row[4:]) if row[4] is not None else None
+                return self._contact(row), self._conversation(row[3:]) if row[3] is not None else None
         else:
             row = raw.execute(self.contact, params).fetchone()
             if row is not None:
@@ -231,7 +239,8 @@ class TurnSQL:
         return self._contact(row), self._conversation(latest) if latest is not None else None
 
     def _contact(self, row: Sequence[Any]) -> ContactRow:
-        return ContactRow(row[0], row[1], self.read_time(row[2]), row[3] or 0)
+        seen = self.read_time(row[2])
+        return ContactRow(row[0], row[1], seen, (row[1], seen))
 
     def _conversation(self, row: Sequence[Any]) -> ConversationRow:
         token = row[5]
@@ -240,20 +249,23 @@ class TurnSQL:
             id=row[0], contact_id=row[1], channel=row[2], flow=row[3], state=row[4] or "",
             record=record or {}, expecting=self.read_json(row[6]), outcome=self.read_json(row[7]),
             language=row[8], status=row[9], source=row[10], version=row[11] or 0,
+            window_started_at=self.read_time(row[12]), window_count=row[13] or 0,
             _record_token=token, _record_seen=record,
         )
 
     def new_conversation(
         self, raw: Any, contact_id: int, channel: str, flow: str, source: str | None,
-        language: str | None, now: datetime,
+        language: str | None, now: datetime, window: tuple[datetime | None, int] = (None, 0),
     ) -> ConversationRow:
+        """``window`` is the flood count so far, carried over from the conversation before."""
         token = self.cipher.encrypt_json({})
         conv_id = self.new_id(raw.execute(self.new_conversation_sql, {
             "contact": contact_id, "channel": channel, "flow": flow, "record": token,
             "language": language, "source": source, "now": self.time(now),
+            "window_started_at": self.time(window[0]), "window_count": window[1],
         }))
         return ConversationRow(conv_id, contact_id, channel, flow, "", {}, None, None, language,
-                               "bot", source, 0, token, {})
+                               "bot", source, 0, window[0], window[1], token, {})
 
     def insert_inbound(
         self, raw: Any, conv: ConversationRow, kind: str, text: str, provider_id: str | None,
@@ -291,13 +303,14 @@ class TurnSQL:
         return ids
 
     def save(self, raw: Any, contact: ContactRow, conv: ConversationRow, now: datetime) -> None:
-        """Write back what the turn changed on the two rows."""
-        raw.execute(self.save_contact_sql, {
-            "id": contact.id, "status": contact.status,
-            "last_inbound_at": self.time(contact.last_inbound_at),
-            "window_started_at": self.time(contact.window_started_at),
-            "window_count": contact.window_count,
-        })
+        """Write back what the turn changed on the two rows (the contact only if it changed)."""
+        stored = (contact.status, contact.last_inbound_at)
+        if stored != contact._stored:
+            raw.execute(self.save_contact_sql, {
+                "id": contact.id, "status": contact.status,
+                "last_inbound_at": self.time(contact.last_inbound_at),
+            })
+            contact._stored = stored
         if conv._record_token is None or conv.record != conv._record_seen:
             conv._record_token = self.cipher.encrypt_json(conv.record)
             conv._record_seen = conv.record
@@ -305,5 +318,6 @@ class TurnSQL:
             "id": conv.id, "state": conv.state, "record": conv._record_token,
             "expecting": self.json(conv.expecting), "outcome": self.json(conv.outcome),
             "language": conv.language, "status": conv.status, "version": conv.version,
-            "now": self.time(now),
+            "now": self.time(now), "window_started_at": self.time(conv.window_started_at),
+            "window_count": conv.window_count,
         })

@@ -1,5 +1,5 @@
-"""a turn's commit writes two index pages fewer: provider ids unique only where set, and an
-outbox row shares its message's id
+"""a turn's commit writes three pages fewer: provider ids unique only where set, an outbox row
+shares its message's id, and the flood counter moves from the contact to the conversation
 
 Revision ID: 0006
 Revises: 0005
@@ -19,6 +19,7 @@ depends_on = None
 WHERE = sa.text("provider_id IS NOT NULL")
 PROVIDER_UNIQUE = "CONSTRAINT uq_message_channel_provider_id UNIQUE (channel, provider_id)"
 MESSAGE_UNIQUE = "CONSTRAINT uq_outbox_message_id UNIQUE (message_id)"
+WINDOW = ("window_started_at", "window_count")
 
 # Why (bench/engine.py): a turn stores the person's message and two or three replies.
 # - The replies have no provider id. In the (channel, provider_id) unique index their NULLs sat
@@ -26,6 +27,9 @@ MESSAGE_UNIQUE = "CONSTRAINT uq_outbox_message_id UNIQUE (message_id)"
 # - The outbox row's own id and the unique index on its message_id were a second key for the
 #   same thing: each commit wrote a page of that index too. Now the row takes its message's id,
 #   and a lookup by message is a lookup by primary key.
+# - The flood counter changed the contact row on every message, so every commit wrote its page.
+#   The conversation row is written on every turn anyway; the contact is now written only when
+#   its status changes or its last-seen time is a minute old (bot.turnsql).
 
 
 def _rebuild_sqlite(table: str, drop: str | None, select: str = "*", add: str | None = None) -> None:
@@ -72,9 +76,18 @@ def upgrade() -> None:
     # Inbound messages only: the provider's id is the dedupe key of a turn.
     op.create_index("ix_message_provider_id", "message", ["channel", "provider_id"], unique=True,
                     sqlite_where=WHERE, postgresql_where=WHERE)
+    # A count within one minute: nothing of it is worth carrying over.
+    op.add_column("conversation", sa.Column("window_started_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("conversation", sa.Column("window_count", sa.Integer(), server_default="0", nullable=False))
+    for column in WINDOW:
+        op.execute(f"ALTER TABLE contact DROP COLUMN {column}")  # SQLite 3.35+ has it too
 
 
 def downgrade() -> None:
+    op.add_column("contact", sa.Column("window_started_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("contact", sa.Column("window_count", sa.Integer(), server_default="0", nullable=False))
+    for column in WINDOW:
+        op.execute(f"ALTER TABLE conversation DROP COLUMN {column}")
     op.drop_index("ix_message_provider_id", table_name="message")
     if op.get_bind().dialect.name == "sqlite":
         _rebuild_sqlite("message", None, add=PROVIDER_UNIQUE)

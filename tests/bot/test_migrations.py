@@ -34,7 +34,7 @@ def test_delivery_references_are_indexed_only_where_set(db):
 
 OLD_ROWS = [
     "INSERT INTO contact (id, channel, address_hash, address, status, created_at, window_count) "
-    "VALUES (1, 'telegram', 'h1', 'x', 'active', '2026-11-01 10:00:00.000000', 0)",
+    "VALUES (1, 'telegram', 'h1', 'x', 'active', '2026-11-01 10:00:00.000000', 4)",
     "INSERT INTO conversation (id, contact_id, channel, flow, state, record, status, version, "
     "created_at, updated_at) VALUES (7, 1, 'telegram', 'screening', 'ask', 'x', 'bot', 2, "
     "'2026-11-01 10:00:00.000000', '2026-11-01 10:00:00.000000')",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from datetime import timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from bot.models import Contact, Conversation, Message, Outbox
 from channels.base import Inbound, RateLimited, TemporaryError, Unreachable
@@ -246,6 +248,70 @@ def test_flooding_gets_one_polite_slow_down_and_loses_nothing(db):
 
     danger = pipeline.handle(Inbound(channel="fake", address="p1", text="help me please", provider_id="d1"))
     assert danger.replies
+
+
+def test_a_quick_exit_does_not_reset_the_flood_count(db):
+    """The count lives on the conversation; the next one, after an exit, carries it on."""
+    pipeline, _, _ = make_pipeline(db, flow="screening")
+    pipeline.flood_limit = 5
+    turns = [say(pipeline, text, provider_id=f"q{i}") for i, text in enumerate(["hi", "hi", "exit", "hi", "hi"])]
+    assert "quick_exit" in turns[2].actions and turns[3].conversation_id != turns[2].conversation_id
+    assert all(t.replies for t in turns[3:])
+    slowed = say(pipeline, "hi", provider_id="q5")  # the sixth message within the minute
+    assert [r.text for r in slowed.replies] == ["You are sending many messages. Please wait a minute, then write again."]
+
+
+@pytest.fixture
+def contact_writes(db):
+    """Updates of contact rows from here on, counted by the database itself."""
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE contact_writes (n INTEGER)"))
+        if db.dialect == "sqlite":
+            conn.execute(text("CREATE TRIGGER count_contact AFTER UPDATE ON contact "
+                              "BEGIN INSERT INTO contact_writes VALUES (1); END"))
+        else:
+            conn.execute(text("CREATE FUNCTION count_contact() RETURNS trigger AS $$ BEGIN "
+                              "INSERT INTO contact_writes VALUES (1); RETURN NEW; END $$ LANGUAGE plpgsql"))
+            conn.execute(text("CREATE TRIGGER count_contact AFTER UPDATE ON contact "
+                              "FOR EACH ROW EXECUTE FUNCTION count_contact()"))
+
+    def writes() -> int:
+        with db.engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM contact_writes")).scalar_one())
+
+    yield writes
+    with db.engine.begin() as conn:  # the PostgreSQL database outlives this test
+        if db.dialect == "sqlite":
+            conn.execute(text("DROP TRIGGER count_contact"))
+        else:
+            conn.execute(text("DROP TRIGGER count_contact ON contact"))
+            conn.execute(text("DROP FUNCTION count_contact()"))
+        conn.execute(text("DROP TABLE contact_writes"))
+
+
+def test_an_ordinary_turn_leaves_the_contact_row_alone(db, contact_writes):
+    """The contact's page stays out of most commits: its last-seen time is kept to the minute,
+    and written again once a minute old or when the status changes."""
+    pipeline, _, _ = make_pipeline(db, flow="screening")
+    say(pipeline, "hi", provider_id="c0")
+    with db.sessions() as s:
+        first = s.scalars(select(Contact)).one().last_inbound_at
+    before = contact_writes()
+    for i in range(1, 4):
+        say(pipeline, "hi", provider_id=f"c{i}")
+    assert contact_writes() == before
+    with db.transaction() as s:
+        person = s.scalars(select(Contact)).one()
+        assert person.last_inbound_at == first
+        person.last_inbound_at = first - timedelta(seconds=61)
+    say(pipeline, "hi", provider_id="c4")
+    assert contact_writes() == before + 2  # ours above, then the turn's
+    with db.sessions() as s:
+        assert s.scalars(select(Contact)).one().last_inbound_at > first
+    say(pipeline, "stop", provider_id="c5")
+    assert contact_writes() == before + 3
+    with db.sessions() as s:
+        assert s.scalars(select(Contact)).one().status == "stopped"
 
 
 def test_one_slow_chat_does_not_hold_up_the_others(db):

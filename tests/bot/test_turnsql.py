@@ -27,13 +27,14 @@ def test_rows_written_by_the_turn_read_back_through_the_orm(db):
     now = datetime(2026, 11, 28, 9, 30, 15, 250, tzinfo=UTC)
     conn, raw = _begin(db)
     contact, conv = sql.open_turn(raw, "sms", "digest-1", "+351910000001", now)
-    assert conv is None and contact.status == "active" and contact.window_count == 0
+    assert conv is None and contact.status == "active" and contact.last_inbound_at is None
     conv = sql.new_conversation(raw, contact.id, "sms", "screening", "poster-7", None, now)
     conv.version = 1
     assert sql.insert_inbound(raw, conv, "text", "Quero voltar ao Brasil", "SM1", now)
     ids = sql.queue(raw, contact, conv, [OutboundRow("Olá! Posso ajudar.", "question", [("Sim", "yes")])],
                     "pt", now)
-    contact.last_inbound_at, contact.window_started_at, contact.window_count = now, now, 1
+    contact.seen(now)
+    conv.window_started_at, conv.window_count = now, 1
     conv.state, conv.record, conv.language = "ask>consent", {"consent": True, "name": "Ana"}, "pt"
     conv.expecting = {"field": "consent", "type": "choice"}
     sql.save(raw, contact, conv, now)
@@ -43,8 +44,8 @@ def test_rows_written_by_the_turn_read_back_through_the_orm(db):
     with db.sessions() as s:
         person = s.get(Contact, contact.id)
         assert person.address == "+351910000001" and person.last_inbound_at == now
-        assert person.window_started_at == now and person.window_count == 1
         conversation = s.get(Conversation, conv.id)
+        assert conversation.window_started_at == now and conversation.window_count == 1
         assert conversation.record == {"consent": True, "name": "Ana"}
         assert conversation.expecting == {"field": "consent", "type": "choice"}
         assert (conversation.state, conversation.language, conversation.version) == ("ask>consent", "pt", 1)
@@ -65,19 +66,21 @@ def test_rows_written_through_the_orm_are_what_the_next_turn_reads(db):
     earlier = utcnow() - timedelta(seconds=30)
     with db.transaction() as s:
         person = Contact(channel="telegram", address_hash="digest-2", address="42", status="active",
-                         window_started_at=earlier, window_count=3)
+                         last_inbound_at=earlier)
         s.add(person)
         s.flush()
         s.add(Conversation(contact_id=person.id, channel="telegram", flow="screening", state="ask>age",
                            record={"nationality": "BR"}, outcome={"priority": "normal"},
                            language="pt_BR", status="handoff", version=4))
         s.add(Conversation(contact_id=person.id, channel="telegram", flow="screening", state="",
-                           record={}, status="closed", version=9))  # newer: the one a turn reads
+                           record={}, status="closed", version=9, window_started_at=earlier,
+                           window_count=3))  # newer: the one a turn reads
     conn, raw = _begin(db)
     contact, conv = sql.open_turn(raw, "telegram", "digest-2", "42", utcnow())
     conn.rollback()
     conn.close()
-    assert contact.window_started_at == earlier and contact.window_count == 3
+    assert contact.last_inbound_at == earlier
+    assert conv is not None and conv.window_started_at == earlier and conv.window_count == 3
     assert conv is not None and conv.status == "closed" and conv.version == 9  # the latest one
 
 
