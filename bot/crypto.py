@@ -15,7 +15,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import json
 import os
 from typing import Any
 
@@ -25,10 +24,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bot import jsondoc
+
 __all__ = ["Cipher", "InvalidToken", "key_id"]
 
-# One encoder for every document: json.dumps builds a new one per call when given options.
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 PREFIX = "v2:"  # never the start of a Fernet token, whose first character is always "g"
 KEY_ID = 4
 NONCE = 12
@@ -82,10 +81,10 @@ class Cipher:
         return self.encrypt(self.decrypt(token))
 
     def encrypt_json(self, value: Any) -> str:
-        return self.encrypt(_dumps(value))
+        return self.encrypt(jsondoc.dumps(value))
 
     def decrypt_json(self, token: str) -> Any:
-        return json.loads(self.decrypt(token))
+        return jsondoc.loads(self.decrypt(token))
 
     def lookup_hash(self, *parts: str) -> str:
         """A keyed hash (HMAC-SHA256) of the parts: equal inputs match, nothing can be read back."""

@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection, StaticPool
 from sqlalchemy.types import DateTime, TypeDecorator
 
+from bot import jsondoc
 from bot.checkpoint import BACKSTOP_PAGES, WAL_SIZE_LIMIT, Checkpointer
 from bot.crypto import Cipher
 
@@ -125,6 +126,10 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # JSON columns written through the ORM get the same compact text as the turn's own
+    # statements (bot.turnsql), from the same encoder.
+    kwargs.setdefault("json_serializer", jsondoc.dumps)
+    kwargs.setdefault("json_deserializer", jsondoc.loads)
     if url.startswith("sqlite"):
         args: dict[str, Any] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
         if ":memory:" in url or url in ("sqlite://", "sqlite:///"):

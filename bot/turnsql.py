@@ -10,28 +10,24 @@ rows by id, in the same transaction, after these statements have run.
 Both backends share one text per statement: ``:name`` placeholders (sqlite3's style) become
 ``%(name)s`` for psycopg. Values are stored exactly as the ORM's column types store them
 (bot.models), so either side reads what the other wrote: timestamps as UTC text on SQLite
-and ``timestamptz`` on PostgreSQL, JSON as text or ``json``, personal text as Fernet tokens.
+and ``timestamptz`` on PostgreSQL, JSON as text or ``json``, personal text as tokens of bot.crypto.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from bot import wakeup
+from bot import jsondoc, wakeup
 from bot.crypto import Cipher
 
 __all__ = ["ContactRow", "ConversationRow", "OutboundRow", "TurnSQL"]
 
 # Timestamps on SQLite are text in SQLAlchemy's DateTime format ("2026-11-28 08:20:53.000123",
 # UTC, always with microseconds): comparisons in SQL stay correct only if every writer uses it.
-
-# One encoder for every value: json.dumps builds a new one per call when given options.
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 CONTACT = "SELECT id, status, last_inbound_at FROM contact WHERE channel = :channel AND address_hash = :digest"
 NEW_CONTACT = (
@@ -206,11 +202,11 @@ class TurnSQL:
 
     @staticmethod
     def json(value: Any) -> str | None:
-        return None if value is None else _dumps(value)
+        return None if value is None else jsondoc.dumps(value)
 
     @staticmethod
     def read_json(value: Any) -> Any:
-        return json.loads(value) if isinstance(value, str) else value
+        return jsondoc.loads(value) if isinstance(value, str) else value
 
     # -- statements ---------------------------------------------------------------------------
 
