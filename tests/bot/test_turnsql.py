@@ -157,3 +157,4 @@ def test_sqlite_timestamps_have_the_orms_text_format(sqlite_db):
 def test_placeholders_for_psycopg():
     assert TurnSQL._pyformat("a = :a AND b = :b_2 AND c = x::text") == \
         "a = %(a)s AND b = %(b_2)s AND c = x::text"
+    assert TurnSQL._pyformat("VALUES (?, ?, 'x')") == "VALUES (%s, %s, 'x')"
