@@ -48,7 +48,7 @@ from bench.common import (
 # moment of load from elsewhere on a shared machine to move the ratio by half: it is measured
 # several times and the median taken.
 SIZES = {"conversations": 300, "ptb_pickle_conversations": 100, "engine_sample_conversations": 100,
-         "floor_samples": 5}
+         "floor_samples": 5, "ptb_none_samples": 3}
 FIELDS = [f"answer_{i}" for i in range(len(ANSWERS))]
 SENT = {"ptb": 0, "aiogram": 0}  # stubbed calls made: proof that each peer did send its replies
 BOT_USER = {"id": 1000001, "is_bot": True, "first_name": "Intake", "username": "intake_bench_bot"}
@@ -340,7 +340,11 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
                     key=lambda t: t.cpu_us_per_turn)
     timings: dict[str, Timing] = {"floor": floors[len(floors) // 2]}
     results["peers.floor.cpu_us_per_turn_samples"] = [round(t.cpu_us_per_turn, 1) for t in floors]
-    timings["ptb_none"] = ptb_timing(transcript, n, None)
+    # Like ours (bench/engine.py), the median of three runs of under a second each.
+    nones = sorted((ptb_timing(transcript, n, None) for _ in range(SIZES["ptb_none_samples"])),
+                   key=lambda t: t.turns_per_s)
+    timings["ptb_none"] = nones[len(nones) // 2]
+    results["peers.ptb_none.turns_per_s_samples"] = [round(t.turns_per_s, 1) for t in nones]
     timings["ptb_pickle"] = ptb_timing(transcript, n_pickle, str(temp_dir("ptb") / "ptb.pickle"))
     problem = redis_ready()
     if problem is None:
@@ -367,7 +371,7 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
          f"{engine.cpu_us_per_turn:,.0f} us CPU/turn, {engine.cpu_us_per_turn / floor.cpu_us_per_turn:.1f}x floor"),
     ]
     notes = {"floor": f"{n} conversations, median of {len(floors)} runs",
-             "ptb_none": f"{n} conversations, state in memory only",
+             "ptb_none": f"{n} conversations, median of {len(nones)} runs, state in memory only",
              "ptb_pickle": f"{n_pickle} conversations, pickle written after every update",
              "aiogram_redis": f"{n} conversations, Redis storage"}
     for name, timing in timings.items():
