@@ -1,5 +1,4 @@
-"""a turn's commit writes three pages fewer: provider ids unique only where set, an outbox row
-shares its message's id, and the flood counter moves from the contact to the conversation
+"""fewer pages a turn: provider ids unique only where set, outbox rows take their message's id, the flood count moves to the conversation
 
 Revision ID: 0006
 Revises: 0005
