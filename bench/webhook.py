@@ -58,7 +58,7 @@ SIZES = {
     # Then a staircase: turns offered at a steady rate, each step for a few seconds, up to the
     # first step whose p99 passes the target (or that errs or times out): the highest rate one
     # worker sustains with that latency, which the burst (all at once) cannot show.
-    "step_turns_per_s": (50, 100, 150, 175, 200, 225, 250, 300, 400, 500, 600, 700, 800),
+    "step_turns_per_s": (50, 100, 150, 175, 200, 225, 250, 300, 400, 500, 600, 700, 800, 900, 1_000, 1_200),
     "step_seconds": 4.0,
     "step_p99_ms": 100.0,
     "telegram_conversations": 1_000,
