@@ -102,7 +102,7 @@ class Seeder:
                                 {"c": template_conversation}).one()
             self.conv, self.contact = template_conversation, conv[0]
             self.span = {}
-            for table in ("message", "outbox", "handoff_case"):
+            for table in ("message", "handoff_case"):  # outbox rows take their messages' ids
                 lo, hi = conn.execute(text(
                     f"SELECT min(id), max(id) FROM {table} WHERE conversation_id = :c"),
                     {"c": self.conv}).one()

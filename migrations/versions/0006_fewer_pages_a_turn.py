@@ -63,7 +63,7 @@ def _outbox_columns() -> str:
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        _rebuild_sqlite("message", PROVIDER_UNIQUE, "*")
+        _rebuild_sqlite("message", PROVIDER_UNIQUE)
         _rebuild_sqlite("outbox", MESSAGE_UNIQUE, _outbox_columns())
     else:
         op.drop_constraint("uq_message_channel_provider_id", "message", type_="unique")
