@@ -1,55 +1,59 @@
 """The language menu: each supported locale named in its own script, and free-text matching of
-language names ("português", "hindi", "ukrainian", "ਪੰਜਾਬੀ") to locale codes.
+language names ("português", "hindi", "ukrainian", "ਪੰਜਾਬੀ", "BR") to locale codes.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale
 
-from dialogs._normal import normalize
 from dialogs.base import Choice, Text
-from dialogs.places import LOCALES
+from dialogs.lexicon import PhraseIndex
+from dialogs.words import everywhere
+from locales.negotiate import SUPPORTED, native_name
+from locales.text import normalize, tokens
 
-__all__ = ["LANGUAGE_NAMES", "LANGUAGE_OPTIONS", "parse_language"]
+__all__ = ["LANGUAGE_OPTIONS", "language_options", "parse_language"]
 
 # Names are shown as they are in every language (not translated), so they are not N_-marked.
-LANGUAGE_NAMES: dict[str, str] = {
-    "pt": "Português (Portugal)",
-    "pt_BR": "Português (Brasil)",
-    "en": "English",
-    "es": "Español",
-    "fr": "Français",
-    "ro": "Română",
-    "bg": "Български",
-    "uk": "Українська",
-    "ru": "Русский",
-    "ar": "العربية",
-    "hi": "हिन्दी",
-    "pa": "ਪੰਜਾਬੀ",
-    "ne": "नेपाली",
-    "bn": "বাংলা",
-    "ur": "اردو",
-    "zh_Hans": "中文（简体）",
-}
 # Portuguese first: most people who ask about return are Brazilian (DOMAIN.md §6).
-LANGUAGE_OPTIONS = tuple(Choice(code, Text(LANGUAGE_NAMES[code])) for code in LOCALES)
+LANGUAGE_OPTIONS = tuple(Choice(code, Text(native_name(code))) for code in SUPPORTED)
+_BY_CODE = {o.value: o for o in LANGUAGE_OPTIONS}
 
-_INDEX: dict[str, str] = {}
-for _code in LOCALES:
-    _INDEX.setdefault(normalize(_code), _code)
-    _INDEX.setdefault(normalize(LANGUAGE_NAMES[_code]), _code)
-for _code in LOCALES:
-    for _shown_in in (_code, "en", "pt"):
-        _name = Locale.parse(_code).get_display_name(Locale.parse(_shown_in)) or ""
-        _INDEX.setdefault(normalize(_name), _code)
-        _INDEX.setdefault(normalize(_name.split("(")[0]), _code)  # "português (brasil)" -> pt
-for _alias, _code in (("brasileiro", "pt_BR"), ("brazilian", "pt_BR"), ("br", "pt_BR"),
-                      ("chinese", "zh_Hans"), ("mandarin", "zh_Hans"), ("中文", "zh_Hans"),
-                      ("punjabi", "pa"), ("panjabi", "pa"), ("bangla", "bn"), ("bengali", "bn"),
-                      ("portugues", "pt"), ("inglês", "en"), ("ukrainian", "uk")):
-    _INDEX.setdefault(normalize(_alias), _code)
+
+def language_options(shortlist: tuple[str, ...] = ()) -> tuple[Choice, ...]:
+    """The whole menu, or the few languages a first message was close to (then English too)."""
+    if not shortlist:
+        return LANGUAGE_OPTIONS
+    codes = [c for c in dict.fromkeys((*shortlist, "en")) if c in _BY_CODE]
+    return tuple(_BY_CODE[c] for c in codes)
+
+
+@lru_cache(maxsize=1)
+def _names() -> PhraseIndex:
+    names: list[tuple[str, str, int]] = []
+    for code in SUPPORTED:
+        # Bare codes ("hi", "es", "uk") are everyday words: only the names count.
+        names.append((native_name(code), code, 2))
+        for shown_in in (code, "en", "pt"):
+            name = Locale.parse(code).get_display_name(Locale.parse(shown_in)) or ""
+            names += [(name, code, 1), (name.split("(")[0], code, 1)]
+    names += [("pt", "pt", 2), ("br", "pt_BR", 2), ("pt br", "pt_BR", 2)]
+    names += [(entry, code, 3) for entry, code in everywhere().language_entries]
+    return PhraseIndex((n, c, r) for n, c, r in names if tokens(normalize(n)))
 
 
 def parse_language(text: str) -> str | None:
-    """The locale code a language name or code names, or None."""
-    return _INDEX.get(normalize(text))
+    """The locale a short message names ("português por favor", "in English", "اردو")."""
+    units = tokens(normalize(text))
+    if not units or len(units) > 4:
+        return None
+    found = _names().scan(units)
+    if len(found) != 1:
+        return None
+    rest = [u for i, u in enumerate(units) if not found[0].start <= i < found[0].end]
+    ignore = everywhere().ignore_units
+    if sum(u not in ignore for u in rest) > 1:
+        return None
+    return str(found[0].label)

@@ -1,83 +1,34 @@
-"""Places people name: countries (names and demonyms in every supported locale) and the
-districts and autonomous regions of Portugal.
+"""Places people name: countries (names, demonyms, "from X" forms, in every supported
+locale) and the districts and autonomous regions of Portugal.
 
-The indexes are built once at import, from Babel's CLDR territory names for the 16 supported
-locales plus a hand-kept list of demonyms ("brasileiro", "indian", "українець"), so a turn is a
-dictionary look-up and, only when that fails, one fuzzy match with rapidfuzz.
+Country names come from Babel's CLDR data for the 16 supported locales; demonyms, informal
+names and transliterations are data in each locale's words.toml ([countries], [places]). The
+index is built once, so a turn is a few dictionary look-ups and, only when they find nothing,
+one fuzzy match with rapidfuzz.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
 
 from babel import Locale
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from dialogs._normal import has_cjk, normalize
+from dialogs.lexicon import PhraseIndex
+from dialogs.words import everywhere
+from locales.negotiate import SUPPORTED
+from locales.text import normalize, tokens
 
-__all__ = ["DISTRICTS", "EU", "LOCALES", "parse_country", "parse_district"]
-
-LOCALES = ("pt", "pt_BR", "en", "es", "fr", "ro", "bg", "uk", "ru", "ar", "hi", "pa", "ne", "bn",
-           "ur", "zh_Hans")
+__all__ = ["DISTRICTS", "EU", "parse_country", "parse_district"]
 
 # EU member states: their nationals are never ARVoRe applicants (DOMAIN.md §1.2).
 EU = frozenset(["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"])
 
 # CLDR lists regions and pseudo-territories next to countries; none of these is a nationality.
 _NOT_COUNTRIES = frozenset(["EU", "EZ", "UN", "QO", "XA", "XB", "ZZ", "AC", "CP", "DG", "EA", "IC", "TA", "AQ"])
-
-# Demonyms and common informal names (Babel has no demonyms). Lower-case, any script.
-_DEMONYMS: dict[str, str] = {
-    "BR": "brasileiro|brasileira|brazilian|brasileño|brasileña|brésilien|brésilienne|brazilian"
-          "|бразилец|бразилка|бразилець|brazuca|brasilien|brazil",
-    "IN": "indiano|indiana|indian|hindu|hindustani|indien|indienne|indio|индиец|індієць|هندي"
-          "|भारतीय|ਭਾਰਤੀ|ਇੰਡੀਆ|इंडिया|ভারতীয়|ہندوستانی|印度人|hindustan|bharat",
-    "AO": "angolano|angolana|angolan|angolais|ангольский",
-    "CV": "cabo-verdiano|cabo verdiano|caboverdiano|cabo-verdiana|cape verdean|capverdien|cabo verde",
-    "GW": "guineense|bissau-guinean|guinea-bissau|guiné bissau|guine bissau",
-    "ST": "são-tomense|santomense|sao tome",
-    "TL": "timorense|timorese|timor",
-    "UA": "ucraniano|ucraniana|ukrainian|ukrainien|ucrainean|украинец|украинка|українець|українка"
-          "|украинский|ukraina|ukrajina",
-    "NP": "nepalês|nepalesa|nepalese|nepali|népalais|नेपाली|nepalí",
-    "BD": "bangladeshi|bangladês|bengali|bengalês|bangladais|বাংলাদেশি|বাংলাদেশী|bangladesh|বাঙালি",
-    "PK": "paquistanês|paquistanesa|pakistani|pakistanais|پاکستانی|पाकिस्तानी|ਪਾਕਿਸਤਾਨੀ",
-    "CN": "chinês|chinesa|chinese|chinois|chino|китаец|китаянка|中国人|华人",
-    "MD": "moldavo|moldava|moldovan|moldovean|молдаванин|молдованин|moldova",
-    "RO": "romeno|romena|romanian|roumain|român|româncă|rumano|румынский",
-    "BG": "búlgaro|búlgara|bulgarian|bulgare|българин|българка",
-    "RU": "russo|russa|russian|russe|русский|русская|росіянин",
-    "CO": "colombiano|colombiana|colombian",
-    "VE": "venezuelano|venezuelana|venezolano|venezuelan",
-    "MA": "marroquino|marroquina|moroccan|marocain|مغربي",
-    "SN": "senegalês|senegalesa|senegalese|sénégalais",
-    "GB": "britânico|britânica|british|english|inglês|uk",
-    "US": "americano|americana|american|usa|eua",
-    "FR": "francês|francesa|french|français|française",
-    "ES": "espanhol|espanhola|spanish|español|española",
-    "IT": "italiano|italiana|italian|italien",
-    "DE": "alemão|alemã|german|allemand|alemán",
-    "NG": "nigeriano|nigeriana|nigerian",
-    "GE": "georgiano|georgian|грузин",
-    "PT": "português|portuguesa|portuguese|portugais",
-}
-
-_EXACT: dict[str, str] = {}
-_CJK: list[tuple[str, str]] = []
-for _code, _words in _DEMONYMS.items():
-    for _w in _words.split("|"):
-        _EXACT.setdefault(normalize(_w), _code)
-for _loc in ("pt", "en", *LOCALES):
-    for _code, _name in Locale.parse(_loc).territories.items():
-        if len(_code) != 2 or not _code.isalpha() or _code in _NOT_COUNTRIES:
-            continue
-        _n = normalize(_name)
-        _EXACT.setdefault(_n, _code)
-        if _n.startswith("ال"):  # Arabic article: people often write the bare name
-            _EXACT.setdefault(_n[2:], _code)
-        if has_cjk(_n):
-            _CJK.append((_n, _code))
-_CJK.sort(key=lambda item: -len(item[0]))  # longest first: 巴布亚新几内亚 before 几内亚
-_FUZZY_KEYS = [k for k in _EXACT if len(k) >= 4]
+FUZZY_CUTOFF = 0.8  # Damerau-Levenshtein similarity: "barzil", "ukriane" are one typo away
 
 # Districts (ISO 3166-2:PT codes) and the towns people are likely to name instead.
 DISTRICTS: dict[str, str] = {
@@ -109,56 +60,89 @@ DISTRICTS: dict[str, str] = {
              "|Terceira|Faial|Pico",
     "PT-30": "Madeira|Funchal|Porto Santo|Câmara de Lobos|Machico|Santa Cruz",
 }
-_DISTRICT_INDEX: dict[str, str] = {}
-for _code, _names in DISTRICTS.items():
-    for _w in _names.split("|"):
-        _DISTRICT_INDEX.setdefault(normalize(_w), _code)
-_DISTRICT_KEYS = list(_DISTRICT_INDEX)
-_DISTRICT_CJK = [(k, v) for k, v in _DISTRICT_INDEX.items() if has_cjk(k)]
 
 
-def _ngrams(words: list[str]) -> list[str]:
-    """Word runs of the answer, longest first, so "são tomé e príncipe" wins over "são"."""
-    runs = [" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)]
-    return sorted(runs, key=lambda r: -len(r.split()))
+class _Places:
+    """Names (whole phrases) to codes, found in a message longest first."""
 
+    def __init__(self, names: list[tuple[str, str, int]]) -> None:
+        self.index = PhraseIndex((n, code, rank) for n, code, rank in names if tokens(normalize(n)))
+        self.fuzzy: dict[str, str] = {}
+        for name, code, _ in sorted(names, key=lambda item: -item[2]):
+            key = normalize(name)
+            if len(key) >= 4 and "*" not in name and "|" not in name:
+                self.fuzzy.setdefault(key, code)
+        self.keys = list(self.fuzzy)
 
-def _lookup(text: str, index: dict[str, str], keys: list[str], cutoff: float) -> str | None:
-    norm = normalize(text)
-    if not norm:
+    def find(self, units: Sequence[str], suffixes: Sequence[str]) -> str | None:
+        found = self.index.scan(units)
+        if found:
+            return str(found[0].label)
+        stripped = [_strip(u, suffixes) for u in units]
+        if stripped != list(units):
+            found = self.index.scan(stripped)
+            if found:
+                return str(found[0].label)
         return None
-    if norm in index:
-        return index[norm]
-    words = norm.split()
-    if len(words) <= 8:
-        for run in _ngrams(words):
-            if run in index and (len(run) >= 3 or has_cjk(run)):
-                return index[run]
-    candidates = [norm, *(w for w in words if len(w) >= 4)] if len(words) <= 8 else [norm]
-    for candidate in candidates:
-        # Damerau-Levenshtein: a swapped pair of letters ("barzil") counts as one typo.
-        found = process.extractOne(candidate, keys, scorer=DamerauLevenshtein.normalized_similarity,
-                                   score_cutoff=cutoff)
-        if found is not None:
-            return index[found[0]]
-    return None
+
+    def guess(self, units: Sequence[str]) -> str | None:
+        """One typo: the whole answer, or one of its longer words."""
+        text = " ".join(units)
+        for candidate in dict.fromkeys([text, *(u for u in units if len(u) >= 4)]):
+            if len(candidate) < 4:
+                continue
+            found = process.extractOne(candidate, self.keys, score_cutoff=FUZZY_CUTOFF,
+                                       scorer=DamerauLevenshtein.normalized_similarity)
+            if found is not None:
+                return self.fuzzy[found[0]]
+        return None
 
 
-def parse_country(text: str) -> str | None:
-    """ISO alpha-2 code of the country a person names ("Brasil", "brasileiro", "ukraina")."""
-    norm = normalize(text)
-    if has_cjk(norm):
-        for name, code in _CJK:
-            if name in norm:
-                return code
-    return _lookup(text, _EXACT, _FUZZY_KEYS, 0.8)
+def _strip(unit: str, suffixes: Sequence[str]) -> str:
+    """"नेपालबाट" -> "नेपाल": the longest attached ending, keeping at least two letters."""
+    for suffix in sorted(suffixes, key=len, reverse=True):
+        if unit.endswith(suffix) and len(unit) - len(suffix) >= 2:
+            return unit[: -len(suffix)]
+    return unit
 
 
-def parse_district(text: str) -> str | None:
+@lru_cache(maxsize=1)
+def _countries() -> _Places:
+    names: list[tuple[str, str, int]] = []
+    every = everywhere()
+    for loc in dict.fromkeys(("pt", "en", *SUPPORTED)):
+        for code, name in Locale.parse(loc).territories.items():
+            if len(code) != 2 or not code.isalpha() or code in _NOT_COUNTRIES:
+                continue
+            names.append((name, code, 1))
+            folded = normalize(name)
+            if folded.startswith("ال"):  # Arabic article: people often write the bare name
+                names.append((folded[2:], code, 1))
+    names += [(entry, str(code), 2) for entry, code in every.country_entries]
+    return _Places(names)
+
+
+@lru_cache(maxsize=1)
+def _districts() -> _Places:
+    names = [(name, code, 1) for code, spelled in DISTRICTS.items() for name in spelled.split("|")]
+    names += [(entry, str(code), 2) for entry, code in everywhere().place_entries]
+    return _Places(names)
+
+
+def parse_country(text: str, guess: bool = True) -> str | None:
+    """ISO alpha-2 code of the country a person names ("Brasil", "brasileiro", "from Nepal",
+    "नेपालबाट", "afegão"); with ``guess``, one typo is forgiven."""
+    units = tokens(normalize(text))
+    if not units:
+        return None
+    places = _countries()
+    return places.find(units, everywhere().suffixes) or (places.guess(units) if guess else None)
+
+
+def parse_district(text: str, guess: bool = True) -> str | None:
     """ISO 3166-2:PT code of the district a person names ("Lisboa", "evora", "Funchal")."""
-    norm = normalize(text)
-    if has_cjk(norm):  # Chinese is written without spaces: look for the name inside
-        for name, code in _DISTRICT_CJK:
-            if name in norm:
-                return code
-    return _lookup(text, _DISTRICT_INDEX, _DISTRICT_KEYS, 0.8)
+    units = tokens(normalize(text))
+    if not units:
+        return None
+    places = _districts()
+    return places.find(units, everywhere().suffixes) or (places.guess(units) if guess else None)
