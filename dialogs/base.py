@@ -73,6 +73,8 @@ class Text:
     params: Mapping[str, Any] = field(default_factory=dict)
     plural: str | None = None       # plural msgid; the count is params["count"]
     context: str | None = None      # msgctxt, to tell apart equal English texts
+    locale: str | None = None       # rendered in this locale, not the conversation's (an offer
+                                    # to switch is written in the language it offers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +121,19 @@ class Given:
 class Context:
     """Facts about the turn that a dialog may use but not change."""
 
-    language: str = "en"            # the person's locale code, e.g. "pt_BR"
+    language: str = "en"            # the person's locale code, e.g. "pt_BR"; "" when unknown
     channel: str = "console"
     source: str | None = None       # deep-link payload or campaign
+    # What the channel is like (never its name: a dialog is the same on every channel).
+    priced_per_segment: bool = False  # every SMS segment costs the person: shorter messages
+    phone_address: bool = False       # the person's address is a phone number (call or SMS it)
+    # Language still to settle: a close alternative to offer in one line (pt / pt_BR), or, when
+    # ``language`` is "", the few languages a short menu should list (romanised South Asian).
+    offer: str | None = None
+    languages: tuple[str, ...] = ()
+    # The language was only a prior, and what the person just wrote says another: before the
+    # first answer, the greeting starts again in that language.
+    relanguaged: bool = False
 
 
 @dataclass(slots=True)
@@ -142,8 +154,9 @@ class Dialog(Protocol):
 
     name: str
 
-    def begin(self, record: Mapping[str, Any], ctx: Context) -> Step:
-        """The first turn: greet and ask the first question."""
+    def begin(self, record: Mapping[str, Any], ctx: Context, given: Given | None = None) -> Step:
+        """The first turn: greet and ask the first question. ``given`` is the message that
+        started the conversation, if any (danger is heard in it)."""
         ...
 
     def advance(self, state: str, record: Mapping[str, Any], given: Given, ctx: Context) -> Step:

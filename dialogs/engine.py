@@ -45,14 +45,20 @@ class Question:
     options: tuple[Choice, ...] = ()
     code: str | None = None         # the item of a list field this yes/no question asks about
     intro: str | None = None        # an explanation shown once before the prompt
-    allow_unknown: bool = False     # "I don't know" is an acceptable answer (stored as None)
+    allow_unknown: bool = False     # an "I don't know" button is offered
+    required: bool = False          # cannot go without an answer (consent): says why, offers a person
+    why: str | None = None          # message id: why a required question needs an answer
+    # Choices that a plain negation answers: "não tenho passaporte" names the passport (a
+    # ``plain`` value) but says there is none (``negative``); "no, it expired" stays expired.
+    negative: str | None = None
+    plain: tuple[str, ...] = ()
     # SMS, where every segment is paid for: a shorter intro that shares the prompt's message
     # (instead of ``intro`` in its own), and a shorter prompt where the menu is long.
     sms_intro: str | None = None
     sms_prompt: str | None = None
 
     def expecting(self, options: tuple[Choice, ...] | None = None) -> Expecting:
-        kind = PARSERS[self.answer][1] if self.answer in PARSERS else "text"
+        kind = PARSERS.get(self.answer, "text")
         opts = self.options if options is None else options
         return Expecting(self.field, kind, self.code, opts)
 
@@ -81,7 +87,7 @@ class Flow:
         """Every message id the flow's questions show."""
         out: list[str] = []
         for q in self.questions:
-            out += [q.prompt, q.hint] + [t for t in (q.intro, q.sms_intro, q.sms_prompt) if t]
+            out += [q.prompt, q.hint] + [t for t in (q.intro, q.sms_intro, q.sms_prompt, q.why) if t]
             out += [o.label.msgid for o in q.options]
         return out
 

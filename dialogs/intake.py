@@ -11,15 +11,27 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dialogs import messages as m
-from dialogs.base import N_, Context, Given, Reply, Step, Text
+from dialogs.base import N_, Choice, Context, Given, Reply, Step, Text
 from dialogs.content import item
+from dialogs.danger import Alarm
 from dialogs.engine import Question, register
 from dialogs.outcome import details, explain, needs_handoff
 from dialogs.rules import decide
 from dialogs.runner import FlowDialog, split_state
-from dialogs.screening import FLOW
+from dialogs.screening import FLOW, NEEDS_NUMBER
+from dialogs.understand import Reading
 
 __all__ = ["ScreeningDialog"]
+
+# The trafficking indicator a danger concept tells (the record's codes, DESIGN.md §3).
+INDICATOR_OF = {
+    "confinement": "movement_restricted",
+    "documents_taken": "documents_withheld",
+    "violence": "threats_or_violence",
+    "threats": "threats_or_violence",
+    "sexual_violence": "threats_or_violence",
+    "forced_work": "forced_activity",
+}
 
 _DECLINED = N_("OK. We have not kept your answers. If you need help, you can call:")
 _DONE = N_("Thank you. Our team has your answers. Write 'person' to talk to someone, "
@@ -34,8 +46,19 @@ class ScreeningDialog(FlowDialog):
     def __init__(self) -> None:
         super().__init__(register(FLOW))
 
-    def begin(self, record: Any, ctx: Context) -> Step:
-        return super().begin({}, ctx)
+    def begin(self, record: Any, ctx: Context, given: Given | None = None) -> Step:
+        # Nothing is kept from before consent but the danger already heard.
+        kept = {"in_danger_now": True} if record.get("in_danger_now") is True else {}
+        return super().begin(kept, ctx, given)
+
+    def ask(self, q: Question, data: dict[str, Any], first: bool = True,
+            state: str | None = None, options: tuple[Choice, ...] | None = None,
+            ctx: Context | None = None) -> Step:
+        if q.state == "contact_preference" and ctx is not None and ctx.priced_per_segment:
+            # On SMS, "here in this chat" is an SMS: one option fewer, a shorter menu.
+            options = tuple(o for o in (q.options if options is None else options)
+                            if o.value != "sms")
+        return super().ask(q, data, first, state, options, ctx)
 
     def store(self, q: Question, data: dict[str, Any], value: Any, ctx: Context,
               replies: list[Reply], actions: list[str]) -> None:
@@ -50,18 +73,45 @@ class ScreeningDialog(FlowDialog):
             return
         if value == "same_as_nationality":
             value = data.get("nationality")
+        if q.state == "contact_preference":
+            if value == "sms" and ctx.priced_per_segment:
+                value = "this_chat"  # they write by SMS already
+            if value in NEEDS_NUMBER and ctx.phone_address:
+                data["contact_phone"] = "this_number"  # the number they write from
+        if q.state == "contact_phone" and value is None:
+            data["contact_preference"] = "this_chat"  # no number given: we write here
         super().store(q, data, value, ctx, replies, actions)
+        if q.state == "travel_document" and value == "held_by_other":
+            # Someone else keeping a person's passport is a trafficking indicator.
+            items = list(data.get("trafficking_indicators") or [])
+            data["trafficking_indicators"] = [*items, "documents_withheld"] if \
+                "documents_withheld" not in items else items
         if q.state == "in_danger_now" and value is True:
             replies.append(m.emergency_reply())
             actions.append("urgent")
         if q.state == "is_minor_alone" and value is True:
             actions.append("urgent")  # a child alone: a person must see this at once
 
-    def danger(self, state: str, data: dict[str, Any], ctx: Context) -> Step:
+    def danger(self, state: str, data: dict[str, Any], ctx: Context,
+               alarm: Alarm | None = None, given: Given | None = None) -> Step:
         if split_state(state)[0] == "in_danger_now":  # "help me" answers the safety question
             return self.advance(state, data, Given(kind="choice", choice="yes"), ctx)
-        data["in_danger_now"] = True
-        return super().danger(state, data, ctx)
+        indicator = INDICATOR_OF.get(alarm.concept) if alarm is not None else None
+        if indicator and (data.get("consent") or {}).get("given"):
+            # What they told us is kept for the caseworker, as if they had answered it.
+            items = list(data.get("trafficking_indicators") or [])
+            data["trafficking_indicators"] = [*items, indicator] if indicator not in items else items
+        return super().danger(state, data, ctx, alarm, given)
+
+    def answer_from_danger(self, q: Question, alarm: Alarm) -> Reading | None:
+        indicator = INDICATOR_OF.get(alarm.concept)
+        if q.state == "in_danger_now" or (indicator and q.code == indicator):
+            return Reading(True)
+        if q.state == "work_safety" and indicator:
+            return Reading(True)
+        if q.state == "travel_document" and alarm.concept == "documents_taken":
+            return Reading("held_by_other")
+        return None
 
     def finish(self, state: str, data: dict[str, Any], ctx: Context) -> Step:
         if state == "ended":  # consent refused: keep nothing but the refusal itself
@@ -71,7 +121,7 @@ class ScreeningDialog(FlowDialog):
             return Step(state="ended", record=record, replies=[Reply(helplines, kind="info")])
         outcome = decide(data)
         replies = explain({**outcome, "vulnerabilities": data.get("vulnerabilities") or ()},
-                          ctx.channel)
+                          ctx.priced_per_segment, data.get("contact_preference"))
         actions = ("handoff",) if needs_handoff(outcome) else ()
         return Step(state="done", record=data, replies=replies, outcome=outcome, actions=actions)
 

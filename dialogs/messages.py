@@ -6,12 +6,19 @@ happens when the pipeline sends the reply.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dialogs.base import N_, Reply, Text
 from dialogs.content import item
+from locales.negotiate import native_name
 
-__all__ = ["emergency_reply", "help_reply", "privacy_replies", "privacy_short"]
+__all__ = ["emergency_reply", "help_reply", "offer_language", "privacy_replies", "privacy_short"]
 
 NOT_UNDERSTOOD = N_("Sorry, I did not understand.")
+MOVING_ON = N_("Let's go on.")
+NO_PROBLEM = N_("No problem.")
+# Offered in the language it offers, when the first message was close to two (pt / pt_BR).
+OFFER_LANGUAGE = N_("To continue in {language}, write {word}.")
 OFFER_PERSON = N_("You can also choose to talk to a person.")
 STOPPED = N_("OK, you will get no more messages from us. Write again at any time if you need help.")
 PERSON_COMING = N_("OK. A person from our team will write to you here as soon as possible.")
@@ -45,13 +52,26 @@ _PRIVACY_FULL = (
 )
 
 
-def emergency_reply() -> Reply:
-    """Emergency numbers first (DOMAIN.md §3.2): 112 and the trafficking support line."""
+def emergency_reply(locale: str | None = None) -> Reply:
+    """Emergency numbers first (DOMAIN.md §3.2): 112 and the trafficking support line; in
+    ``locale`` when the conversation's language is not settled yet (the best guess)."""
     # A neutral first line: a lock screen may show it to whoever holds the phone.
-    return Reply(
-        (Text(_NUMBERS), item("helplines.emergency"), item("helplines.trafficking"), Text(_DANGER)),
-        kind="info",
-    )
+    parts: tuple[Text, ...] = (Text(_NUMBERS), item("helplines.emergency"),
+                               item("helplines.trafficking"), Text(_DANGER))
+    if locale:
+        parts = tuple(replace(part, locale=locale) for part in parts)
+    return Reply(parts, kind="info")
+
+
+# What a person types to take up the offer: a word every keyboard has, parse_language reads.
+_OFFER_WORDS = {"pt": "PT", "pt_BR": "BR"}
+
+
+def offer_language(locale: str) -> Reply:
+    """One short line, in ``locale``, offering to continue in it."""
+    word = _OFFER_WORDS.get(locale, native_name(locale))
+    return Reply((Text(OFFER_LANGUAGE, {"language": native_name(locale), "word": word},
+                       locale=locale),), kind="info")
 
 
 def help_reply() -> Reply:

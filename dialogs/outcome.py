@@ -15,10 +15,26 @@ __all__ = ["details", "explain", "needs_handoff"]
 _HANDOFF_PROGRAMMES = frozenset({"arvore", "eu_trafficking_fund", "trafficking_support",
                                  "asylum_info"})
 
-NEXT_HANDOFF = N_("What happens next: a caseworker will read your answers and write to you here. "
-                  "It is free, and you can change your mind at any time.")
+# What happens next, as the person asked to be contacted (contact_preference).
+NEXT_HANDOFF = {
+    "this_chat": N_("What happens next: a caseworker will read your answers and write to you "
+                    "here. It is free, and you can change your mind at any time."),
+    "phone_call": N_("What happens next: a caseworker will read your answers and call you. "
+                     "It is free, and you can change your mind at any time."),
+    "sms": N_("What happens next: a caseworker will read your answers and send you an SMS. "
+              "It is free, and you can change your mind at any time."),
+    "in_person": N_("What happens next: a caseworker will read your answers and write to you "
+                    "here to arrange a meeting. It is free, and you can change your mind at any "
+                    "time."),
+}
 # SMS: the programme's details wait until the person asks for them (each costs segments).
-NEXT_HANDOFF_SMS = N_("A caseworker will write to you here. Write 'info' to read more.")
+NEXT_HANDOFF_SMS = {
+    "this_chat": N_("A caseworker will write to you here. Write 'info' to read more."),
+    "phone_call": N_("A caseworker will call you. Write 'info' to read more."),
+    "sms": N_("A caseworker will write to you here. Write 'info' to read more."),
+    "in_person": N_("A caseworker will write to you here to arrange a meeting. Write 'info' to "
+                    "read more."),
+}
 NEXT_NONE = N_("You can write 'restart' to start again, or 'person' to talk to someone.")
 
 _INTRO: dict[tuple[str, str], str] = {
@@ -84,12 +100,15 @@ def details(outcome: Mapping[str, Any] | None) -> list[Reply]:
     return [Reply((Text(MORE_INFO), *block), kind="info") for block in blocks if block]
 
 
-def explain(outcome: Mapping[str, Any], channel: str | None = None) -> list[Reply]:
-    """The info replies that tell the person what was decided and what happens next.
+def explain(outcome: Mapping[str, Any], priced_per_segment: bool = False,
+            contact: str | None = None) -> list[Reply]:
+    """The info replies that tell the person what was decided and what happens next, the way
+    they asked to be contacted.
 
     On SMS the programme's details are left for 'info' and what happens next shares the first
     message: a complete screening stays within 20 segments (bench/sms.py). Contacts a person
     may need (helplines) are sent on every channel."""
+    how = contact if contact in NEXT_HANDOFF else "this_chat"
     programme, reasons = outcome["programme"], list(outcome["reasons"])
     if programme == "referral":
         intro = _first(reasons, _REFERRAL)
@@ -113,9 +132,9 @@ def explain(outcome: Mapping[str, Any], channel: str | None = None) -> list[Repl
     if "domestic_violence" in outcome.get("vulnerabilities", ()):
         more.append(item("helplines.violence"))
     handoff = needs_handoff(outcome)
-    deferred = channel == "sms" and handoff and bool(about or about_more)
+    deferred = priced_per_segment and handoff and bool(about or about_more)
     if deferred:
-        first.append(Text(NEXT_HANDOFF_SMS))
+        first.append(Text(NEXT_HANDOFF_SMS[how]))
     replies = [Reply(tuple(first), kind="info")]
     if not deferred:
         for block in (about, about_more):
@@ -124,5 +143,5 @@ def explain(outcome: Mapping[str, Any], channel: str | None = None) -> list[Repl
     if more:
         replies.append(Reply((Text(CONTACTS), *more), kind="info"))
     if not deferred:
-        replies.append(Reply((Text(NEXT_HANDOFF if handoff else NEXT_NONE),), kind="info"))
+        replies.append(Reply((Text(NEXT_HANDOFF[how] if handoff else NEXT_NONE),), kind="info"))
     return replies

@@ -17,7 +17,7 @@ class PlaceholderDialog:
 
     name = "placeholder"
 
-    def begin(self, record: Mapping[str, Any], ctx: Context) -> Step:
+    def begin(self, record: Mapping[str, Any], ctx: Context, given: Given | None = None) -> Step:
         return self._ask(dict(record))
 
     def advance(self, state: str, record: Mapping[str, Any], given: Given, ctx: Context) -> Step:

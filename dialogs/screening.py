@@ -16,7 +16,7 @@ from dialogs.base import N_, Choice, Text
 from dialogs.engine import Flow, Question
 from dialogs.places import EU
 
-__all__ = ["FLOW", "INDICATORS"]
+__all__ = ["CONTACT_OPTIONS", "FLOW", "INDICATORS", "NEEDS_NUMBER"]
 
 
 def _c(value: str, label: str) -> Choice:
@@ -39,6 +39,11 @@ def _yes_no(state: str, prompt: str, unknown: bool = False, **kw: Any) -> Questi
                     YES_NO_UNKNOWN if unknown else YES_NO, allow_unknown=unknown, **kw)
 
 
+# How the team reaches the person; the closing message and the case card say which.
+CONTACT_OPTIONS = (_c("this_chat", N_("Here in this chat")), _c("phone_call", N_("A phone call")),
+                   _c("sms", N_("By SMS")), _c("in_person", N_("In person, at an office")))
+NEEDS_NUMBER = frozenset({"phone_call", "sms"})
+
 # The trafficking indicator questions (DOMAIN.md §3.3, ACM self-screening leaflet), in order.
 INDICATORS: tuple[tuple[str, str], ...] = (
     ("documents_withheld", N_("Does someone else keep your passport or documents against your will?")),
@@ -51,7 +56,9 @@ INDICATORS: tuple[tuple[str, str], ...] = (
 )
 
 QUESTIONS: tuple[Question, ...] = (
-    _yes_no("consent", N_("Do you agree that we keep your answers to help you?"), intro=N_(
+    _yes_no("consent", N_("Do you agree that we keep your answers to help you?"), required=True,
+            why=N_("We need your OK to keep your answers: without it we cannot see which help "
+                   "fits you. You can also talk to a person."), intro=N_(
         "Hello. This service is free and confidential.\n"
         "I can help you find support if you want to go home from Portugal, are stuck or unsafe. "
         "Only our caseworkers see your answers. Write 'privacy' to read more, 'delete' to erase "
@@ -86,7 +93,9 @@ QUESTIONS: tuple[Question, ...] = (
     Question("travel_document", "travel_document", "choice", N_("Do you have a passport?"),
              HINT_CHOICE, (_c("valid_passport", N_("Yes, a valid one")),
                            _c("expired_passport", N_("Yes, but it has expired")),
-                           _c("none", N_("No passport")))),
+                           _c("held_by_other", N_("Someone else keeps it")),
+                           _c("none", N_("No passport"))),
+             negative="none", plain=("valid_passport",)),
     _yes_no("previous_return_assistance",
             N_("Have you ever had help from IOM or ARVoRe to return home before?"), unknown=True),
     Question("legal_impediment", "legal_impediment", "choice",
@@ -105,11 +114,13 @@ QUESTIONS: tuple[Question, ...] = (
              sms_prompt=N_("Do any of these apply to you?"), options=(_c("pregnant", N_("Pregnant")), _c("medical", N_("Serious illness")),
               _c("disability", N_("Disability")), _c("elderly", N_("Older person (65+)")),
               _c("homeless", N_("No safe place to sleep")),
-              _c("domestic_violence", N_("Violence at home")), _c("none", N_("None of these")))),
+              _c("domestic_violence", N_("Violence at home")), _c("none", N_("None of these"))),
+             negative="none"),
     Question("contact_preference", "contact_preference", "choice",
-             N_("How would you like our team to contact you?"), HINT_CHOICE,
-             (_c("this_chat", N_("Here in this chat")), _c("phone_call", N_("A phone call")),
-              _c("in_person", N_("In person, at an office")))),
+             N_("How would you like our team to contact you?"), HINT_CHOICE, CONTACT_OPTIONS),
+    Question("contact_phone", "contact_phone", "phone",
+             N_("Which phone number should we use? Give it only if it is safe for you."),
+             N_("Please write the number, for example 912 345 678, or 'skip'.")),
 )
 
 
@@ -152,7 +163,9 @@ TRANSITIONS: tuple[dict[str, Any], ...] = (
     *(t for here, then in zip(_TIPS, [*_TIPS[1:], "vulnerabilities"], strict=True)
       for t in (_t(here, "vulnerabilities", "skipped"), _t(here, then))),
     _t("vulnerabilities", "contact_preference"),
+    _t("contact_preference", "contact_phone", "needs_number"),
     _t("contact_preference", "done"),
+    _t("contact_phone", "done"),
 )
 
 
@@ -171,6 +184,8 @@ GUARDS = {
     "wants_no": lambda record, value: value == "no",
     "arvore_path": _arvore_path,
     "travels_with_others": lambda record, value: isinstance(value, int) and value > 1,
+    # A call or an SMS, and the number is not the one the person writes from.
+    "needs_number": lambda record, value: value in NEEDS_NUMBER and not record.get("contact_phone"),
 }
 
 FLOW = Flow(name="screening", initial="consent", questions=QUESTIONS, endings=("done", "ended"),
