@@ -1,14 +1,23 @@
-"""The conversation's language, resolved once per message and remembered on the conversation."""
+"""The conversation's language, resolved once per message and remembered on the conversation.
+
+What the person writes outranks what their device says (locales.resolve): the web page's
+language, Telegram's ``language_code`` and the phone's country are priors, and the first
+message that says more decides, unless the person chose a language.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 import locales
 from channels.base import Inbound
-from locales.resolve import SWITCH_WORDS
+from locales.detect import MIN_WORDS, by_word_lists
+from locales.resolve import ADOPT, SWITCH_WORDS, family
 
-__all__ = ["ConversationState", "LanguagePolicy"]
+__all__ = ["Chosen", "ConversationState", "LanguagePolicy"]
+
+SETTLED = frozenset({"explicit", "text"})
 
 
 class ConversationState(Protocol):
@@ -18,29 +27,69 @@ class ConversationState(Protocol):
     def language(self) -> str | None: ...
 
     @property
+    def language_source(self) -> str | None: ...
+
+    @property
     def state(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """The language for this message. ``locale`` None: show the language menu (``shortlist``:
+    only these). ``source``: how it was set (explicit | text | prior), None if as it was.
+    ``offer``: a close alternative worth one line (pt / pt_BR, hi / ur)."""
+
+    locale: str | None
+    source: str | None = None
+    offer: str | None = None
+    shortlist: tuple[str, ...] = ()
+
+
+def settled(conversation: ConversationState) -> bool:
+    """Chosen or detected; conversations from before the source was kept count as settled."""
+    source = conversation.language_source
+    return source in SETTLED or (source is None and bool(conversation.language)
+                                 and bool(conversation.state))
 
 
 class LanguagePolicy:
     """An explicit choice wins; then what the person wrote; then what we know; else the menu."""
 
-    def choose(self, conversation: ConversationState, inbound: Inbound, explicit: str | None) -> str | None:
-        explicit = explicit or inbound.meta.get("language")
+    def choose(self, conversation: ConversationState, inbound: Inbound, explicit: str | None) -> Chosen:
+        if not explicit and inbound.meta.get("language_chosen"):
+            explicit = inbound.meta.get("language")
         current = conversation.language
-        if (not explicit and current in locales.SUPPORTED and conversation.state
-                and len(inbound.text.split()) < SWITCH_WORDS):
-            # Mid-conversation, a short answer ("yes", "Lisboa") never switches the language
-            # (locales.resolve), so there is nothing to detect: most turns skip lingua.
-            return current
+        is_settled = settled(conversation)
+        words = len(inbound.text.split())
+        if not explicit and current in locales.SUPPORTED and conversation.state:
+            # Mid-conversation, a short answer ("yes", "Lisboa") never switches a settled
+            # language (locales.resolve), so there is nothing to detect: most turns skip lingua.
+            if is_settled and words < SWITCH_WORDS:
+                return Chosen(current)
+            if not is_settled and words < MIN_WORDS:
+                # A prior's language: one or two words switch it only when the word lists
+                # say so ("sim" on a page opened in English).
+                found = by_word_lists(inbound.text, current) if inbound.kind == "text" else None
+                if found is not None and found.confidence >= ADOPT and \
+                        family(found.locale) != family(current):
+                    return Chosen(found.locale, "text")
+                return Chosen(current)
+        sms = inbound.channel == "sms"
         phone = inbound.address if inbound.channel in ("sms", "whatsapp") else None
         hint = inbound.locale_hint if inbound.channel == "telegram" else None
         resolution = locales.resolve(
             explicit=explicit,
             text=inbound.text if inbound.kind == "text" else "",
-            current=conversation.language,
+            current=current,
             telegram_code=hint,
             phone=phone,
             ongoing=bool(conversation.state),
+            settled=is_settled,
+            page=inbound.meta.get("language"),
+            shortlist_romanised=sms,
         )
-        # None: no choice, no confident detection, no hint; the dialog offers the menu.
-        return resolution.locale or conversation.language
+        if resolution.locale is None:
+            # The menu; a conversation that already has a language keeps it meanwhile.
+            return Chosen(current, None, resolution.ask, resolution.shortlist) if current and \
+                not resolution.shortlist else Chosen(None, None, resolution.ask, resolution.shortlist)
+        return Chosen(resolution.locale, resolution.source, resolution.ask, resolution.shortlist)

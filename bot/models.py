@@ -55,6 +55,9 @@ class Conversation(Base):
     expecting: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     language: Mapped[str | None] = mapped_column(String(16), default=None)
+    # explicit (the person chose it) | text (what they wrote) | prior (the device, their phone's
+    # country): a prior gives way to the first message that says more.
+    language_source: Mapped[str | None] = mapped_column(String(8), default=None)
     status: Mapped[str] = mapped_column(String(16), default="bot")  # bot|handoff|closed|stopped
     source: Mapped[str | None] = mapped_column(String(64), default=None)
     version: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -25,7 +25,7 @@ from sqlalchemy.pool import PoolProxiedConnection
 
 from bot import logs, metrics, privacy, store
 from bot.db import Database, utcnow
-from bot.language import ConversationState
+from bot.language import Chosen, ConversationState
 from bot.models import Contact, Conversation, Message, Outbox
 from bot.render import Rendered, Renderer
 from bot.turnsql import ContactRow, ConversationRow, OutboundRow, TurnSQL
@@ -34,13 +34,16 @@ from channels.twilio import sms_segments
 from dialogs import DIALOGS, Dialog
 from dialogs.base import N_, Context, Given, Step, Text
 from dialogs.base import Reply as DialogReply
-from dialogs.commands import is_danger, match_command
+from dialogs.commands import match_command
+from dialogs.danger import is_danger
+from locales.resolve import family
 
 __all__ = ["Pipeline", "RowHook", "Turn", "TurnHook", "TurnRows"]
 
 log = logging.getLogger(__name__)
 
 SAFETY_COMMANDS = frozenset({"stop", "erase", "exit"})
+PHONE_CHANNELS = frozenset({"sms", "whatsapp"})  # the address is a phone number
 
 SOURCE_LANGUAGE = "en"
 OFFICE_LANGUAGE = "pt"
@@ -78,8 +81,8 @@ class Turn:
 class LanguagePolicy(Protocol):
     """Decides the conversation's language for this message (see bot.language)."""
 
-    def choose(self, conversation: ConversationState, inbound: Inbound, explicit: str | None) -> str | None:
-        """The locale, or None when nothing tells it yet (the person then gets the menu)."""
+    def choose(self, conversation: ConversationState, inbound: Inbound, explicit: str | None) -> Chosen:
+        """The locale (None when nothing tells it yet: the person then gets the menu)."""
         ...
 
 
@@ -111,6 +114,19 @@ class RowHook(Protocol):
     (an open case to update, a team to notify), which then runs instead."""
 
     def __call__(self, turn: TurnRows, step: Step) -> bool: ...
+
+
+def _answered(before: str, after: str) -> bool:
+    """The person answered the question they were in: the flow moved to another one."""
+    was, now = before.partition("#")[0], after.partition("#")[0]
+    return bool(was) and was != now and ">" not in was and ">" not in now
+
+
+def _carried(conv: ConversationRow | None) -> str | None:
+    """How settled a returning person's language is in their new conversation."""
+    if conv is None or not conv.language:
+        return None
+    return conv.language_source or "text"  # from before sources were kept: it was settled
 
 
 def _flush_outbox(session: Session) -> None:
@@ -290,6 +306,7 @@ class Pipeline:
                 inbound.source[:64] if inbound.source else None,
                 conv.language if conv is not None else None, now,
                 (conv.window_started_at, conv.window_count) if conv is not None else (None, 0),
+                language_source=_carried(conv),
             )
         conv.version += 1
         if not sql.insert_inbound(raw, conv, inbound.kind, inbound.text, inbound.provider_id, now):
@@ -340,24 +357,48 @@ class Pipeline:
     ) -> Turn:
         dialog = self.dialogs[conv.flow] if conv.flow in self.dialogs else self.dialogs[self.flow]
         chosen = self.languages.choose(conv, inbound, None)
-        if chosen is None and inbound.channel == "sms":
+        locale, source = chosen.locale, chosen.source
+        sms = inbound.channel == "sms"
+        office = locale is None and sms and not chosen.shortlist
+        if office:
             # A menu of 16 languages in their own scripts costs several SMS segments: on SMS
-            # start in the office language; 'language' (or 'idioma', 'língua'...) opens the menu.
-            chosen = OFFICE_LANGUAGE
+            # start in the office language (a prior: what the person writes next may change
+            # it); 'language' (or 'idioma', 'língua'...) opens the menu.
+            locale, source = OFFICE_LANGUAGE, "prior"
         # Nothing tells us the language yet: the dialog shows the language menu (each name in
         # its own script) and we write in the source language meanwhile.
-        language = chosen or SOURCE_LANGUAGE
-        ctx = Context(language=chosen or "", channel=inbound.channel, source=conv.source)
+        language = locale or SOURCE_LANGUAGE
+        # The language was only a prior and what the person wrote says another one.
+        relanguaged = (source == "text" and conv.language is not None and locale != conv.language
+                       and conv.language_source == "prior")
+        given = Given(text=inbound.text, kind=inbound.kind, choice=inbound.choice)
+        # A close variant of what they wrote is offered once, with the greeting (pt / pt_BR,
+        # hi / ur); before a menu, the weak guess is only the language of anything urgent.
+        offer = chosen.offer if (chosen.locale is None and not office) or (
+            chosen.source == "text" and (restart or relanguaged)) else None
+        if offer and sms and locale and family(offer) == family(locale):
+            offer = None  # Portuguese readers read either variant: not worth a paid segment
+        ctx = Context(
+            language=locale or "", channel=inbound.channel, source=conv.source,
+            priced_per_segment=sms, phone_address=inbound.channel in PHONE_CHANNELS,
+            offer=offer,
+            languages=chosen.shortlist, relanguaged=relanguaged,
+        )
         if restart:
-            step = dialog.begin({}, ctx)
+            step = dialog.begin({}, ctx, given if inbound.kind == "text" else None)
         else:
-            given = Given(text=inbound.text, kind=inbound.kind, choice=inbound.choice)
             step = dialog.advance(conv.state, conv.record or {}, given, ctx)
         if step.language:
-            language = chosen = self.languages.choose(conv, inbound, step.language) or step.language
+            picked = self.languages.choose(conv, inbound, step.language)
+            language = locale = picked.locale or step.language
+            source = "explicit"
         if "restart" in step.actions:
-            step = dialog.begin({}, Context(language, inbound.channel, conv.source))
-        conv.language = chosen or conv.language
+            step = dialog.begin({}, replace(ctx, language=language, offer=None, relanguaged=False))
+        conv.language = locale or conv.language
+        if source is not None and locale is not None:
+            conv.language_source = source
+        elif conv.language_source == "prior" and not restart and _answered(conv.state, step.state):
+            conv.language_source = "text"  # they answered in it: they read it
         conv.state = step.state
         conv.record = step.record
         conv.expecting = self.renderer.expecting(step.expecting, language)

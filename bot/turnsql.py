@@ -38,7 +38,8 @@ NEW_CONTACT = (  # channel, digest, address, now
     "VALUES (?, ?, ?, 'active', ?) ON CONFLICT (channel, address_hash) DO NOTHING"
 )
 CONVERSATION_COLUMNS = "id, contact_id, channel, flow, state, record, expecting, outcome, " \
-                       "language, status, source, version, window_started_at, window_count"
+                       "language, status, source, version, window_started_at, window_count, " \
+                       "language_source"
 LATEST = f"SELECT {CONVERSATION_COLUMNS} FROM conversation WHERE contact_id = ? ORDER BY id DESC LIMIT 1"
 # SQLite only: the transaction began IMMEDIATE, so nothing can change between the two reads and
 # one statement can do both. (On PostgreSQL the conversation must be read after the contact's
@@ -50,10 +51,11 @@ CONTACT_AND_LATEST = (
     "(SELECT max(id) FROM conversation WHERE contact_id = c.id) "
     "WHERE c.channel = ? AND c.address_hash = ?"  # channel, digest
 )
-NEW_CONVERSATION = (  # contact, channel, flow, record, language, source, now, now, window started, count
+NEW_CONVERSATION = (  # contact, channel, flow, record, language, source, now, now, window started,
+    # count, language source
     "INSERT INTO conversation (contact_id, channel, flow, state, record, language, status, source, "
-    "version, created_at, updated_at, window_started_at, window_count) "
-    "VALUES (?, ?, ?, '', ?, ?, 'bot', ?, 0, ?, ?, ?, ?)"
+    "version, created_at, updated_at, window_started_at, window_count, language_source) "
+    "VALUES (?, ?, ?, '', ?, ?, 'bot', ?, 0, ?, ?, ?, ?, ?)"
 )
 # ON CONFLICT DO NOTHING on (channel, provider_id): a provider's retry stores nothing (no row
 # counted), which is how the turn learns it is a duplicate; a racing process waits for the
@@ -76,7 +78,8 @@ OUTBOX = (  # message (twice: the row takes its id), conversation, contact, chan
 SAVE_CONTACT = "UPDATE contact SET status = ?, last_inbound_at = ? WHERE id = ?"
 SAVE_CONVERSATION = (
     "UPDATE conversation SET state = ?, record = ?, expecting = ?, outcome = ?, language = ?, "
-    "status = ?, version = ?, updated_at = ?, window_started_at = ?, window_count = ? WHERE id = ?"
+    "status = ?, version = ?, updated_at = ?, window_started_at = ?, window_count = ?, "
+    "language_source = ? WHERE id = ?"
 )
 
 
@@ -119,6 +122,7 @@ class ConversationRow:
     version: int
     window_started_at: datetime | None = None
     window_count: int = 0
+    language_source: str | None = None
     _record_token: str | None = None
     _record_seen: dict[str, Any] | None = None
 
@@ -244,21 +248,23 @@ class TurnSQL:
             record=record or {}, expecting=self.read_json(row[6]), outcome=self.read_json(row[7]),
             language=row[8], status=row[9], source=row[10], version=row[11] or 0,
             window_started_at=self.read_time(row[12]), window_count=row[13] or 0,
-            _record_token=token, _record_seen=record,
+            language_source=row[14], _record_token=token, _record_seen=record,
         )
 
     def new_conversation(
         self, raw: Any, contact_id: int, channel: str, flow: str, source: str | None,
         language: str | None, now: datetime, window: tuple[datetime | None, int] = (None, 0),
+        language_source: str | None = None,
     ) -> ConversationRow:
         """``window`` is the flood count so far, carried over from the conversation before."""
         token = self.cipher.encrypt_json({})
         when = self.time(now)
         conv_id = self.new_id(raw.execute(self.new_conversation_sql, (
             contact_id, channel, flow, token, language, source, when, when, self.time(window[0]), window[1],
+            language_source,
         )))
         return ConversationRow(conv_id, contact_id, channel, flow, "", {}, None, None, language,
-                               "bot", source, 0, window[0], window[1], token, {})
+                               "bot", source, 0, window[0], window[1], language_source, token, {})
 
     def insert_inbound(
         self, raw: Any, conv: ConversationRow, kind: str, text: str, provider_id: str | None,
@@ -303,5 +309,5 @@ class TurnSQL:
         raw.execute(self.save_conversation_sql, (
             conv.state, conv._record_token, self.json(conv.expecting), self.json(conv.outcome), conv.language,
             conv.status, conv.version, self.time(now), self.time(conv.window_started_at), conv.window_count,
-            conv.id,
+            conv.language_source, conv.id,
         ))

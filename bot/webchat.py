@@ -47,16 +47,21 @@ def routes(app: App) -> list[Route]:
         body = await read_json(request, allow_empty=True)
         if isinstance(body, JSONResponse):
             return body
-        language = body.get("language")
+        language, chosen = body.get("language"), body.get("chosen", False)
         if language is not None and not isinstance(language, str):
             return error(422, "language must be a locale code such as pt_BR")
+        if not isinstance(chosen, bool):
+            return error(422, "chosen must be true or false")
         session_id, token = secrets.token_urlsafe(16), secrets.token_urlsafe(32)
 
         def start() -> Turn:
             with db.transaction() as s:
                 contact = store.lock_contact(s, "webchat", session_id)
                 contact.secret_hash = _token_hash(token)
+            # The page's language is a prior, unless the person picked it ("chosen").
             meta = {"language": language} if language else {}
+            if language and chosen:
+                meta["language_chosen"] = "1"
             return pipeline.handle(Inbound(channel="webchat", address=session_id, kind="start", meta=meta))
 
         turn = await run_in_threadpool(start)

@@ -12,12 +12,18 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from locales import markers as m
+from locales.negotiate import SUPPORTED
+from locales.text import normalize, tokens
+from locales.words import parse_pattern, words
 
-MIN_WORDS = 3  # below this only a unique script is trusted
-SHORT_CAP = 0.4  # confidence ceiling for short ambiguous-script text
+MIN_WORDS = 3  # below this only a unique script, or the word lists, are trusted
+WORDS_CONFIDENCE = 0.8  # every word of a short message is in one language's lists only
+UNIVERSAL = 5  # a word in this many languages' lists ("ok", "sos") says nothing
+SHORT_CAP = 0.25  # confidence ceiling for short ambiguous-script text: below ADOPT, never adopted
 ROMANISED_CONFIDENCE = 0.6  # enough to offer the language, never to switch silently
 # Python's \w excludes combining marks, which would cut "मुझे" after its first letter: add the
 # vowel signs of the Indic blocks, Arabic harakat and Latin combining accents.
@@ -121,8 +127,13 @@ def detect(text: str | None) -> Detection | None:
             return None  # Japanese or Korean mixed with Han characters
         return Detection(m.UNIQUE_SCRIPT[script], 0.99, "script")
     words = [w.lower() for w in _WORD.findall(cleaned)]
+    if len(words) < MIN_WORDS:
+        listed = by_word_lists(cleaned)
+        if listed is not None:
+            return listed
     if script == "Latn":
-        found = _romanised(words) or _latin(cleaned, words)
+        found = _arabizi(words) or _romanised(words) or _cyrillic_latin(words) \
+            or _latin(cleaned, words)
     elif script == "Cyrl":
         found = _cyrillic(cleaned, words)
     elif script == "Arab":
@@ -131,9 +142,62 @@ def detect(text: str | None) -> Detection | None:
         found = _devanagari(cleaned, words)
     else:
         return None
-    if found is not None and len(words) < MIN_WORDS and found.confidence > SHORT_CAP:
+    if (found is not None and len(words) < MIN_WORDS and found.confidence > SHORT_CAP
+            and found.method.startswith(("lingua", "py3langid"))):
+        # lingua on one or two words is a guess; a script or a marker word is not.
         found = Detection(found.locale, SHORT_CAP, found.method, found.alternatives)
     return found
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict[str, frozenset[str]]:
+    """Each word of the locales' word lists (words.toml) -> the locales that list it."""
+    found: dict[str, set[str]] = {}
+    for locale in SUPPORTED:
+        w = words(locale)
+        tables = [w.answers, w.commands, w.numbers, w.danger, *w.questions.values()]
+        for table in tables:
+            for entries in table.values():
+                for entry in entries:
+                    for slot in parse_pattern(entry).slots:
+                        for alt in slot:
+                            for unit in alt.units if not alt.prefix else alt.units[:-1]:
+                                found.setdefault(unit, set()).add(locale)
+    return {unit: frozenset(locales) for unit, locales in found.items()}
+
+
+_SOUTH_ASIAN = frozenset({"hi", "ur", "pa", "ne", "bn"})
+_LATIN_NATIVE = frozenset({"pt", "pt_BR", "en", "es", "fr", "ro"})
+
+
+def by_word_lists(text: str, prefer: str | None = None) -> Detection | None:
+    """A short message whose every word only one language (or one family) lists: "olá",
+    "ajuda", "hola", "привіт", "haan ji". ``prefer``: the language we already speak with
+    the person, kept when its lists have every word too ("हो" is Nepali and Hindi)."""
+    vocabulary = _vocabulary()
+    units = [u for u in tokens(normalize(text)) if not u.isdigit()]
+    sets = [vocabulary.get(u) for u in units]
+    if not units or any(s is None for s in sets):
+        return None
+    if prefer is not None and all(s is not None and prefer in s for s in sets):
+        return Detection(prefer, WORDS_CONFIDENCE, "words")
+    telling = [s for s in sets if s is not None and len(s) < UNIVERSAL]
+    if not telling:
+        return None
+    common = frozenset.intersection(*telling)
+    if common & _LATIN_NATIVE and all(u.isascii() for u in units):
+        common = common & _LATIN_NATIVE  # "hello", "hola": not romanised Hindi or Bengali
+    families = {"pt" if loc == "pt_BR" else loc for loc in common}
+    if len(families) == 1:
+        family = families.pop()
+        if family == "pt":  # "oi" is Brazilian, "olá" either: the markers decide
+            found = _portuguese(text, [u for u in units], WORDS_CONFIDENCE)
+            return Detection(found.locale, WORDS_CONFIDENCE, "words", found.alternatives)
+        return Detection(family, WORDS_CONFIDENCE, "words")
+    if common and common <= _SOUTH_ASIAN:  # romanised: "nahi ji" is Hindi, Urdu or Punjabi
+        ordered = [loc for loc in ("hi", "ur", "pa", "ne", "bn") if loc in common]
+        return Detection(ordered[0], ROMANISED_CONFIDENCE, "romanised", tuple(ordered[1:]))
+    return None
 
 
 def _lingua(text: str, allowed: tuple[str, ...]) -> tuple[str, float] | None:
@@ -148,11 +212,39 @@ def _lingua(text: str, allowed: tuple[str, ...]) -> tuple[str, float] | None:
     return best, scores[best] / total
 
 
+@lru_cache(maxsize=1)
+def _romanised_vocabulary() -> dict[str, frozenset[str]]:
+    """Latin-letter words of the South Asian word lists that no Latin-script language lists."""
+    vocabulary = _vocabulary()
+    out = {}
+    for unit, where in vocabulary.items():
+        south = where & _SOUTH_ASIAN
+        if (south and not where & _LATIN_NATIVE and unit.isascii() and unit.isalpha()
+                and len(unit) >= 3):
+            out[unit] = frozenset(south)
+    return out
+
+
 def _romanised(words: list[str]) -> Detection | None:
-    """Hindi/Urdu/Punjabi/Nepali written in Latin letters (lingua sees it as noise)."""
-    strong = {"hi": 0.0, "ur": 0.0, "pa": 0.0, "ne": 0.0}
+    """Hindi, Urdu, Punjabi, Nepali or Bengali written in Latin letters (lingua sees noise).
+
+    The best guess comes first; every other language with evidence is an alternative (the
+    short SMS menu lists them; elsewhere the first is offered in one line)."""
+    strong = {"hi": 0.0, "ur": 0.0, "pa": 0.0, "ne": 0.0, "bn": 0.0}
     shared = weak = 0.0
+    listed = _romanised_vocabulary()
     for w in words:
+        if w in listed and w not in m.HINDUSTANI and w not in m.ROMAN_WEAK:
+            # A word the language's own lists write in Latin letters, and no Latin language
+            # does: evidence shared among the languages that list it.
+            where = listed[w]
+            for locale in where:
+                strong[locale] += 1 / len(where)
+            if len(where) > 1 and where <= {"hi", "ur"}:
+                shared += 1
+                for locale in where:
+                    strong[locale] -= 0.5
+            continue
         if w in m.HINDUSTANI:
             shared += 1
         elif w in m.HINDI:
@@ -163,6 +255,8 @@ def _romanised(words: list[str]) -> Detection | None:
             strong["pa"] += 1
         elif w in m.NEPALI:
             strong["ne"] += 1
+        elif w in m.BENGALI:
+            strong["bn"] += 1
         elif w in m.PLACES:
             strong[m.PLACES[w]] += 0.5
         elif w in m.ROMAN_WEAK:
@@ -170,13 +264,44 @@ def _romanised(words: list[str]) -> Detection | None:
     distinctive = shared + sum(v for v in strong.values() if v >= 1)
     if distinctive < 2 or distinctive + weak < 0.3 * len(words):
         return None
-    # Punjabi and Nepali have their own words; Hindi vs Urdu only a few greetings.
-    for locale in sorted(("pa", "ne"), key=lambda k: -strong[k]):
+    # Punjabi, Nepali and Bengali have their own words; Hindi vs Urdu only a few greetings.
+    scores = dict(strong)
+    scores["hi"] += shared / 2
+    scores["ur"] += shared / 2
+    ranked = sorted(scores, key=lambda k: (-scores[k], ("hi", "ur", "pa", "ne", "bn").index(k)))
+    best = ranked[0]
+    for locale in ("pa", "ne", "bn"):
         if strong[locale] >= 1 and strong[locale] >= strong["hi"] + strong["ur"]:
-            return Detection(locale, ROMANISED_CONFIDENCE, "romanised")
-    if strong["ur"] > strong["hi"]:
-        return Detection("ur", ROMANISED_CONFIDENCE, "romanised", ("hi",))
-    return Detection("hi", ROMANISED_CONFIDENCE, "romanised", ("ur",))
+            best = locale
+            break
+    else:
+        best = "ur" if strong["ur"] > strong["hi"] else "hi"
+    others = [k for k in ranked if k != best and scores[k] > 0]
+    if best in ("hi", "ur"):  # Hindustani: the other script's reader is always plausible
+        sister = "ur" if best == "hi" else "hi"
+        others = [sister, *(k for k in others if k != sister)]
+    return Detection(best, ROMANISED_CONFIDENCE, "romanised", tuple(others))
+
+
+def _arabizi(words: list[str]) -> Detection | None:
+    """Arabic in Latin letters: digits for the letters Latin lacks, dialect words."""
+    digits = sum(any(c in m.ARABIZI_DIGITS for c in w) and any(c.isalpha() for c in w)
+                 for w in words)
+    marked = sum(w in m.ARABIZI for w in words)
+    if digits + marked >= 2 and (digits or marked >= 3) and digits + marked >= 0.3 * len(words):
+        return Detection("ar", ROMANISED_CONFIDENCE, "arabizi")
+    return None
+
+
+def _cyrillic_latin(words: list[str]) -> Detection | None:
+    """Russian, Ukrainian or Bulgarian typed on a Latin keyboard ("privet, pomogite")."""
+    votes = {"ru": sum(w in m.RU_LATIN for w in words), "uk": sum(w in m.UK_LATIN for w in words),
+             "bg": sum(w in m.BG_LATIN for w in words)}
+    best = max(votes, key=lambda k: votes[k])
+    if votes[best] >= 2 and votes[best] >= 0.3 * len(words):
+        others = tuple(k for k in ("ru", "uk", "bg") if k != best and votes[k])
+        return Detection(best, ROMANISED_CONFIDENCE, "translit", others)
+    return None
 
 
 def _latin(text: str, words: list[str]) -> Detection | None:
@@ -199,11 +324,14 @@ def _portuguese(text: str, words: list[str], confidence: float) -> Detection:
             br += 1  # "meu visto" (BR) vs "o meu visto" (PT)
     # Progressive aspect: "estou precisando" (BR) vs "estou a precisar" (PT, counted above).
     br += len(re.findall(r"\b(?:estou|estava|está|esta|tô|to|tá|ta|tava)\s+\w+ndo\b", lowered))
+    pt += sum(w.rpartition("-")[2] in m.PT_ENCLISIS for w in words if "-" in w)
     if abs(br - pt) >= 2:
         return Detection("pt_BR" if br > pt else "pt", confidence, "lingua+markers")
     if br != pt:  # a single marker: lean that way, but keep the other variant on offer
         lean, other = ("pt_BR", "pt") if br > pt else ("pt", "pt_BR")
         return Detection(lean, min(confidence, 0.75), "lingua+markers", (other,))
+    # Nothing tells the variant: European Portuguese, with Brazilian offered in one line
+    # (Brazilian writing is marked: "você", "tô", "pra", gerunds; European writing often is not).
     return Detection("pt", min(confidence, 0.7), "lingua", ("pt_BR",))
 
 

@@ -72,11 +72,20 @@ HINDUSTANI = _words(
     "liye hoon hu hun bahut zaroorat ghar malik rakh liya diya kar karo kare karein karke "
     "sab abhi yahan yaha wahan kyun kyon kaun samajh batao milega"
 )
+# Pakistani and Indian writers romanise the same words differently ("mujy", "wapis", "hy" vs
+# "mujhe", "wapas", "hai"), and greet and thank differently.
 URDU = _words(
-    "assalam salam alaikum alaikam aslam shukriya shukria janab inshallah mashallah "
-    "mehrbani meharbani meherbani khuda allah mulk bhaijan"
+    "assalam salam alaikum alaikam aslam aoa asalam salaam shukriya shukria janab inshallah "
+    "mashallah mehrbani meharbani meherbani khuda allah mulk bhaijan mujy mujay mjy hy hain? "
+    "wapis tankhwah tankha tankhah zaroorat bohat bohot kia kr krna kro krein ap apko apka "
+    "apki hamay humay pakistan pakistani lahore karachi islamabad sialkot gujranwala "
+    "faisalabad rawalpindi peshawar multan hafiz"
 )
-HINDI = _words("namaste namaskar dhanyavad dhanyawad kripya sahayata bhagwan")
+HINDI = _words(
+    "namaste namaskar dhanyavad dhanyawad kripya sahayata bhagwan jankari jaankari bharat "
+    "india indian hindustan delhi dilli mumbai haryana bihar rajasthan gujarat uttar pradesh "
+    "rupaye ram"
+)
 PUNJABI = _words(
     "tusi tussi menu mainu mainoo sanu saanu tuhanu tuhadi tuhada chahida chahidi "
     "chahunda chahundi kiven kive kidda kiddan hega hege haan gal pind veer paaji paji "
@@ -90,25 +99,69 @@ NEPALI = _words(
     "harayo maddat sahayog didi liyo hola dherai gahro sahu sathi kina kasto timi hami "
     "phasiye gardai gareko vayo bhaneko kura"
 )
+BENGALI = _words(
+    "ami amar amake amra amader apni apnar apnake tumi tomar tomake ami ki kemon achen acho "
+    "ache achi nai nei jabo jete jaite chai chachhi korbo korte kori korchi kora korben hobe "
+    "hoise hoyeche pari parbo parchi bolen bolo bolte jani janina desh deshe deshe bari barite "
+    "taka poisa dhonnobad dhonyobad kothay ekhon ekhane shahajjo sahajjo dorkar lagbe dise "
+    "dilo niye nite thaki thakte fire ferot kaj kajer malik jodi keno bhalo kharap"
+)
 # Place names say which language once we know the text is romanised South Asian, but an
 # English "I am from Nepal" must not make it so.
-PLACES = {"nepal": "ne", "india": "hi", "bharat": "hi", "pakistan": "ur", "punjab": "pa"}
+PLACES = {"nepal": "ne", "india": "hi", "bharat": "hi", "pakistan": "ur", "punjab": "pa",
+          "bangladesh": "bn", "dhaka": "bn", "sylhet": "bn"}
 # Short tokens that mean something in Romance languages or English too ("me", "de", "to"):
 # they only add weight once a distinctive word above has been seen.
 ROMAN_WEAK = _words("ki ke ka ko se me main mai ji aa ne na da di k ab log pata")
 
+# --- Arabic in Latin letters (Arabizi) ---------------------------------------------------------
+# Digits stand for letters Latin lacks (3 ع, 7 ح, 2 ء, 5 خ, 9 ق): "3ayez", "7abibi", "ma3a".
+ARABIZI_DIGITS = frozenset("235679")
+ARABIZI = _words(
+    "ana enta inta anta enti inti ahlan salam slm salamou alaykoum alikom yalla wallah walah "
+    "inshallah mashallah habibi khalas mesh mish mosh msh fi fe 3ala 3and 3ndi 3andi bas keda "
+    "kida ezay izay izzay leh mafi ma3 bghit bghina wach wash kifach kifash bach dyal dial rani "
+    "raho nta baddi badi bidi 3ayez 3ayza 3awz momken mumkin shukran shokran choukran 3afak "
+    "yimkin akhi khouya khoya bled bladi flous flouss drahem 7aja chi wa7ed nrja3 arja3 erja3 "
+    "rje3 narja3 masr souria sourya lobnan dzayer maghrib tounes el al men min mn bdi beddi "
+    "shu chou shou kif kifak kifik la2 aywa aiwa eh ah tayeb tamam mashi machi wakha"
+)
+# --- Cyrillic languages in Latin letters ------------------------------------------------------
+# Only words no other supported language writes ("da", "ne", "ya" are everyone's).
+RU_LATIN = _words(
+    "privet zdravstvuyte zdravstvujte zdrastvuite pozhaluysta pozhalujsta pozhaluista spasibo "
+    "pomogite hochu khochu domoy domoj menya nuzhna nuzhno pomosch pomoshch pomosh "
+    "vernutsya vernutsa uehat uekhat deneg rabota rabotu mozhno vopros chto kogda skolko "
+    "dobryy dobriy vecher znayu rossiyu rossii moskva mne"
+)
+UK_LATIN = _words(
+    "pryvit vitayu dyakuyu dyakuju budlaska dopomozhit dopomoga dopomoha meni potribna "
+    "potribno povernutysya povernutys dodomu zaraz shcho koly dobryi dobroho ukrainu ukraini "
+    "hroshei hroshey"
+)
+BG_LATIN = _words(
+    "zdravei zdraveite zdrasti blagodarya molya pomosht pomogni iskam varna vkashti nyamam "
+    "nqmam kakvo kade mnogo shte 6te bulgaria balgariya"
+)
+
 # --- Portuguese: Brazil vs Portugal -------------------------------------------------------
 BR_WORDS = _words(
-    "você voce vc vcs cê oi tô to tá ta pra pro pros pras celular ônibus onibus trem moço "
-    "moça cara legal né beleza grana reais brasil gostaria morando precisando querendo "
-    "tentando trabalhando fazendo ficando esperando"
+    "você voce vc vcs cê oi oii tô to tá ta pra pro pros pras celular ônibus onibus trem moço "
+    "moça cara legal né beleza blz grana reais brasil gostaria morando precisando querendo "
+    "tentando trabalhando fazendo ficando esperando contato equipe registro vencido vencida "
+    "gente galera nossa kkk kkkk rs tipo trampo aí ai cadê cade uai ué tchau valeu obg "
+    "brasileiro brasileira ônibus fila"
 )
 PT_WORDS = _words(
     "telemóvel telemovel autocarro comboio tu podes queres tens estás rapariga miúdos "
     "fixe bué cá connosco percebo apanhar equipa contacto facto receção gostava ajudar-me "
-    "dizer-me diga-me angola cabo guiné moçambique tomé"
+    "dizer-me diga-me angola cabo guiné moçambique tomé caducado caducada regressar registo "
+    "propina pá tou ta-se obrigadinho"
 )
+# "ajudem-me", "deu-me", "chamo-me": a pronoun after the verb is European Portuguese.
+PT_ENCLISIS = ("me", "te", "se", "lhe", "lhes", "nos", "vos", "mo", "ma", "to", "ta", "lo", "la")
 PT_PHRASES = ("estou a ", "está a ", "estamos a ", "tou a ", "olá bom dia", "a minha ", "o meu ")
 POSSESSIVES = frozenset({"meu", "minha", "meus", "minhas"})  # without article: Brazilian
 ARTICLES = frozenset({"o", "a", "os", "as", "do", "da", "dos", "das", "no", "na", "nos", "nas"})
-BR_PHRASES = ("a gente", "tudo bem", "tudo bom", "quero voltar pro", "voltar pra", "ir embora")
+BR_PHRASES = ("a gente", "tudo bem", "tudo bom", "quero voltar pro", "voltar pra", "ir embora",
+              " em uma ", " em um ", "tem como", " faz 3 ", " faz um ", "venceu")

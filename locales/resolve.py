@@ -1,11 +1,20 @@
 """The language-choice policy: which locale to answer one inbound message in.
 
-Pure: the caller passes everything it knows (the stored language, the Telegram code, the
-phone number) and stores the result on the conversation. Order of trust:
-explicit choice > confident detection of the text > stored language > Telegram
-language_code > phone country > the language menu (locale None).
-In an ongoing conversation short or ambiguous text never switches the language; a confident
-but not overwhelming detection only produces `ask` (a "did you mean ...?" prompt).
+Pure: the caller passes everything it knows and stores the result on the conversation. What the
+person writes outranks what their device says:
+
+    explicit choice > what they wrote (detected) > the conversation's language
+                    > priors: the web page's language, Telegram's language_code, the phone's
+                      country > the language menu (locale None)
+
+A language taken from a prior is not settled: the first message that says more decides. Once a
+language is settled (chosen, or detected in what the person wrote), short or ambiguous text
+never switches it; a long and clear message in another language does, and a medium one only
+earns a "did you mean" offer.
+
+The thresholds come from the first-message corpus (tests/corpora/first_messages, scored by
+``python -m bench understanding``): ADOPT is where exact accuracy with the device set to
+another language peaks.
 """
 
 from __future__ import annotations
@@ -16,21 +25,35 @@ from dataclasses import dataclass
 from locales.detect import MIN_WORDS, Detection, detect
 from locales.negotiate import SUPPORTED, language_for_phone, negotiate
 
-ADOPT = 0.8  # a new conversation takes a detection this sure without asking
-SWITCH = 0.9  # an ongoing conversation switches only when this sure...
+ADOPT = 0.3  # what the person wrote replaces a prior from this confidence on (see module doc)
+SWITCH = 0.9  # a settled conversation switches only when this sure...
 SWITCH_WORDS = 5  # ...and the message is at least this long
-OFFER = 0.5  # below this a detection is not even worth a "did you mean" prompt
+OFFER = 0.5  # below this a detection is not even worth a "did you mean" offer
+SHORTLIST = 4  # languages in the short menu for a romanised South Asian first SMS
 
 
 @dataclass(frozen=True)
 class Resolution:
-    """locale None means: show the language menu. ask: a locale to offer ("did you mean"),
-    or with the menu, the guess to list first. reason: explicit | detected | detected+hint |
-    detected-switch | current | telegram | phone | menu (log it; tests assert on it)."""
+    """locale None means: show the language menu (``shortlist``: only these languages).
+    ask: a close alternative to offer in one line ("did you mean"), or with the menu, the
+    guess to list first. reason: explicit | detected | detected+hint | detected-switch |
+    current | page | telegram | phone | menu (log it; tests assert on it)."""
 
     locale: str | None
     reason: str
     ask: str | None = None
+    shortlist: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str | None:
+        """How settled the language now is: explicit | text | prior (None: unchanged)."""
+        if self.reason == "explicit":
+            return "explicit"
+        if self.reason.startswith("detected"):
+            return "text"
+        if self.reason in ("page", "telegram", "phone"):
+            return "prior"
+        return None
 
 
 def family(locale: str | None) -> str | None:
@@ -50,36 +73,47 @@ def resolve(
     phone: str | None,
     ongoing: bool,
     *,
+    settled: bool = True,
+    page: str | None = None,
+    shortlist_romanised: bool = False,
     detector: Callable[[str], Detection | None] = detect,
 ) -> Resolution:
-    """Decide the locale for this message. `detector` is injectable so tests can skip lingua."""
+    """Decide the locale for this message.
+
+    ``settled``: the current language was chosen or detected (not taken from a prior).
+    ``shortlist_romanised``: a romanised South Asian message gets a short menu instead of a
+    guess (SMS, where a wrong language costs the person money). ``detector`` is injectable so
+    tests can skip lingua."""
     chosen = explicit if explicit in SUPPORTED else negotiate(explicit)
     if chosen:
         return Resolution(chosen, "explicit")
     current = current if current in SUPPORTED else None
-    hint = current or negotiate(telegram_code) or language_for_phone(phone)
+    priors = [(loc, reason) for loc, reason in ((negotiate(page), "page"),
+                                                 (negotiate(telegram_code), "telegram"),
+                                                 (language_for_phone(phone), "phone")) if loc]
     found = detector(text) if text and text.strip() else None
     if found is not None and found.locale not in SUPPORTED:
         found = None
 
-    if found is not None and ongoing and current is not None:
+    if current is not None and ongoing and settled:
         return _ongoing(found, text, current)
     if found is not None and found.confidence >= ADOPT:
-        return Resolution(found.locale, "detected")
-    if found is not None and found.alternatives and found.confidence >= OFFER:
-        # The family is known, the variant is not (plain Portuguese, romanised Hindustani):
-        # a hint naming one of the variants settles it; otherwise take the guess and offer.
         variants = (found.locale, *found.alternatives)
-        if hint in variants:
-            return Resolution(hint, "detected+hint")
-        if found.method != "romanised":
+        if found.method == "romanised" and shortlist_romanised:
+            hinted = [loc for loc, _ in priors if loc in variants]
+            if hinted:
+                return Resolution(hinted[0], "detected+hint")
+            return Resolution(None, "menu", ask=found.locale, shortlist=variants[:SHORTLIST])
+        if found.alternatives:
+            # The family is known, the variant is not (plain Portuguese, romanised Hindustani):
+            # what we already know names one variant, or we take the guess and offer the other.
+            for hint in (current, *(loc for loc, _ in priors)):
+                if hint in variants:
+                    return Resolution(hint, "detected+hint")
             return Resolution(found.locale, "detected", ask=found.alternatives[0])
+        return Resolution(found.locale, "detected")
     offer = found.locale if found is not None and found.confidence >= OFFER else None
-    for locale, reason in (
-        (current, "current"),
-        (negotiate(telegram_code), "telegram"),
-        (language_for_phone(phone), "phone"),
-    ):
+    for locale, reason in ((current, "current"), *priors):
         if locale:
             return Resolution(
                 locale, reason, ask=offer if family(offer) != family(locale) else None
@@ -88,8 +122,8 @@ def resolve(
     return Resolution(None, "menu", ask=found.locale if found is not None else None)
 
 
-def _ongoing(found: Detection, text: str, current: str) -> Resolution:
-    if family(found.locale) == family(current):
+def _ongoing(found: Detection | None, text: str, current: str) -> Resolution:
+    if found is None or family(found.locale) == family(current):
         # Same language; never flip pt <-> pt_BR mid-conversation on wording alone.
         return Resolution(current, "current")
     long_enough = _words(text) >= SWITCH_WORDS

@@ -59,7 +59,10 @@
   }
 
   function start() {
-    return api("POST", "/api/chat/sessions", { language: lang }).then(function (data) {
+    // The page's language is only a prior (the browser's, say): what the person writes decides,
+    // unless they picked a language in the menu (?lang=).
+    var chosen = new URLSearchParams(location.search).has("lang");
+    return api("POST", "/api/chat/sessions", { language: lang, chosen: chosen }).then(function (data) {
       state = { id: data.session_id, token: data.token };
       save();
       show(data.replies);
