@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po, write_po
 
 import locales
 from channels.segments import count_segments
+from locales.words import check_words, words
 
 __all__ = ["ROOT", "TEMPLATE", "check", "extract", "write_template"]
 
@@ -125,4 +126,25 @@ def check(catalog_dir: Path | None = None) -> list[str]:
     problems += locales.check_catalogs(current, catalog_dir, segment_budget=segment_budget)
     if catalog_dir is None:
         problems += prompt_problems(locales.SUPPORTED)
+        problems += check_words() + words_problems(locales.SUPPORTED)
+    return problems
+
+
+def words_problems(codes: Iterable[str]) -> list[str]:
+    """Each words.toml's [questions.*] names a question of a flow and its own answers: a
+    misspelt state or option would be read by nobody."""
+    from dialogs.engine import FLOWS
+    from dialogs.words import POLARITY
+
+    questions = {q.state: q for flow in FLOWS.values() for q in flow.questions}
+    problems = []
+    for locale in codes:
+        for state, table in words(locale).questions.items():
+            q = questions.get(state)
+            if q is None:
+                problems.append(f"{locale}/words.toml: [questions.{state}] is no question's state")
+                continue
+            known = {*POLARITY, *(o.value for o in q.options)}
+            problems += [f"{locale}/words.toml: [questions.{state}] {value!r} is not one of its "
+                         f"answers ({', '.join(sorted(known))})" for value in table if value not in known]
     return problems
