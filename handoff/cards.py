@@ -18,7 +18,7 @@ from handoff.models import Case, CaseNote, Caseworker
 from handoff.reply import blocked_reason
 from handoff.sla import Policy
 
-__all__ = ["case_detail", "case_summary", "conversation_item", "transcript"]
+__all__ = ["case_detail", "case_summary", "conversation_item", "how_to_reach", "transcript"]
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -106,12 +106,29 @@ def case_detail(session: Session, case: Case, policy: Policy, now: datetime, lan
                 {"id": n.id, "text": n.body, "author": names.get(n.caseworker_id or 0, ""), "at": _iso(n.created_at)}
                 for n in notes
             ],
+            "contact": how_to_reach(record, contact.address if contact else None, lang),
             "contact_status": contact.status if contact else None,
             "can_send": None if contact is None else blocked_reason(contact, case.channel, now) is None,
             "blocked_reason": None if contact is None else blocked_reason(contact, case.channel, now),
         }
     )
     return out
+
+
+def how_to_reach(record: dict[str, Any], address: str | None, lang: str) -> dict[str, Any]:
+    """How the person asked to be contacted, and the number to call or text when they gave
+    one (or write from one): the console shows a call action for a phone call."""
+    how = record.get("contact_preference") or "this_chat"
+    number = record.get("contact_phone")
+    if number == "this_number":
+        number = (address or "").removeprefix("whatsapp:") or None
+    by_phone = how in ("phone_call", "sms") and bool(number)
+    return {
+        "preference": how,
+        "label": code_label(how, lang),
+        "phone": number if by_phone else None,
+        "action": (f"tel:{number}" if how == "phone_call" else f"sms:{number}") if by_phone else None,
+    }
 
 
 def conversation_item(session: Session, conv: Conversation) -> dict[str, Any]:

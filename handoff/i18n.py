@@ -65,6 +65,9 @@ _UI: dict[str, tuple[str, str]] = {
     "claimed": ("claimed", "assumido"),
     "closed": ("closed", "encerrado"),
     "minutes": ("min", "min"),
+    "contact": ("Contact", "Contacto"),
+    "call": ("Call", "Ligar"),
+    "text": ("Send SMS", "Enviar SMS"),
 }
 
 _FIELDS: dict[str, tuple[str, str]] = {
@@ -87,6 +90,9 @@ _FIELDS: dict[str, tuple[str, str]] = {
     "trafficking_indicators": ("Trafficking indicators", "Indicadores de tráfico"),
     "vulnerabilities": ("Vulnerabilities", "Vulnerabilidades"),
     "contact_preference": ("Contact preference", "Preferência de contacto"),
+    "contact_phone": ("Phone number to use", "Número a usar"),
+    "declined": ("Preferred not to say", "Preferiu não dizer"),
+    "unanswered": ("Not understood", "Não compreendido"),
 }
 
 _CODES: dict[str, tuple[str, str]] = {
@@ -118,6 +124,10 @@ _CODES: dict[str, tuple[str, str]] = {
     "homeless": ("homeless", "sem abrigo"), "domestic_violence": ("domestic violence", "violência doméstica"),
     "wants_to_return": ("wants to return", "quer regressar"), "fears_return": ("fears return", "receia regressar"),
     "asked_for_person": ("asked for a person", "pediu uma pessoa"),
+    "held_by_other": ("someone else keeps it", "retido por outra pessoa"),
+    "this_chat": ("in this chat", "nesta conversa"), "phone_call": ("phone call", "chamada"),
+    "sms": ("SMS", "SMS"), "in_person": ("in person", "presencialmente"),
+    "this_number": ("the number they write from", "o número de onde escreve"),
 }
 
 
