@@ -18,9 +18,9 @@ from typing import Any
 
 from bench.common import RESULTS, print_table, write_results
 
-PARTS = ("engine", "peers", "webhook", "queue", "sms")
+PARTS = ("understanding", "engine", "peers", "webhook", "queue", "sms")
 MODULES = {"engine": "bench.engine", "peers": "bench.peers", "webhook": "bench.webhook",
-           "queue": "bench.claims", "sms": "bench.sms"}
+           "queue": "bench.claims", "sms": "bench.sms", "understanding": "bench.understanding"}
 
 # The figures the issue sets targets for, in one closing table.
 SUMMARY = (
@@ -53,6 +53,13 @@ SUMMARY = (
     ("queue.sqlite.double_claims", "0"),
     ("queue.postgres.claims_per_s", ""),
     ("queue.postgres.double_claims", "0"),
+    ("understanding.accuracy", ">= 0.97 in every locale"),
+    ("understanding.no_as_yes", "0"),
+    ("danger.recall", ">= 0.98 in every locale"),
+    ("danger.false_alarm_rate", "<= 0.01"),
+    ("danger.cost_us_per_check", ""),
+    ("language.first_message.exact", ">= 0.97 (>= 0.90 in every locale)"),
+    ("language.first_message.family", ">= 0.99"),
     ("sms.pt.segments_per_screening", "<= 20"),
     ("sms.pt.longest_prompt_segments", "<= 2"),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.db import Database
+from bot.language import Chosen
 from bot.models import Conversation
 from bot.outbox import Sender
 from bot.pipeline import Pipeline
@@ -28,8 +29,8 @@ class Identity:
 
 
 class FixedLanguage:
-    def choose(self, conversation: Conversation, inbound: Inbound, explicit: str | None) -> str:
-        return explicit or conversation.language or "en"
+    def choose(self, conversation: Conversation, inbound: Inbound, explicit: str | None) -> Chosen:
+        return Chosen(explicit or conversation.language or "en")
 
 
 def make_pipeline(db: Database, flow: str = "placeholder") -> tuple[Pipeline, Sender, RecordingChannel]:

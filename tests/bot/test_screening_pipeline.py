@@ -71,7 +71,7 @@ def test_simple_arvore_case_expects_each_field_and_ends_in_a_queued_case(app):
         ([*START, "no", "3", "no", "no", "none", "1"], "referral", "needs_review", "handoff"),
         ([*START, "no", "no", "no", "none", "1"], "referral", "not_eligible", "bot"),
         ([*START, "yes", "yes", "no", "no", "none", "1"], "referral", "not_eligible", "bot"),
-        ([*START, "no", "yes", "no", "@same_as_nationality", "1", "no", "3", "yes", "no", "none", "1"],
+        ([*START, "no", "yes", "no", "@same_as_nationality", "1", "no", "4", "yes", "no", "none", "1"],
          "referral", "not_eligible", "bot"),
         ([*START, "no", "yes", "no", "India", "1", "no", "1", "no", "I don't know", "no", "none", "1"],
          "arvore", "needs_review", "handoff"),
@@ -209,6 +209,9 @@ def test_on_sms_an_unknown_language_starts_in_portuguese_not_with_a_costly_menu(
 
     turn = app.pipeline.handle(Inbound(channel="sms", address="+351910000999", text="ok"))
     assert turn.language == "pt" and turn.expecting["field"] == "consent"
+    with app.db.sessions() as s:
+        conv = s.scalars(select(Conversation).where(Conversation.channel == "sms")).one()
+        assert conv.language_source == "prior"  # Portuguese for now: what they write decides
     # One message: the short greeting, then the question.
     (greeting,) = turn.replies
     assert greeting.text.endswith(locales.translator("pt").gettext(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.commands import is_danger, match_command
+from dialogs.commands import match_command
+from dialogs.danger import is_danger
 from dialogs.languages import LANGUAGE_OPTIONS
 from tests.dialogs.transcript import field, msgids, run
 
@@ -17,7 +18,7 @@ COMMAND_WORDS = [
     ("pt", "menu", "recomeçar", "idioma", "falar com uma pessoa", "parar", "apagar", "sair", "privacidade"),
     ("pt_BR", "opções", "reiniciar", "língua", "atendente", "pare", "apagar meus dados", "Sair", "Privacidade"),
     ("es", "menú", "empezar de nuevo", "idioma", "hablar con una persona", "parar", "borrar", "salir", "privacidad"),
-    ("fr", "aide", "recommencer", "langue", "parler à quelqu'un", "arrêter", "supprimer", "sortir", "confidentialité"),
+    ("fr", "menu", "recommencer", "langue", "parler à quelqu'un", "arrêter", "supprimer", "sortir", "confidentialité"),
     ("ro", "meniu", "reîncepe", "limba", "operator", "oprește", "șterge", "ieșire", "confidențialitate"),
     ("bg", "меню", "отначало", "език", "човек", "спри", "изтрий", "изход", "поверителност"),
     ("uk", "довідка", "почати знову", "мова", "людина", "зупинити", "видалити", "вихід", "конфіденційність"),

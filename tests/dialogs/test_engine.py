@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import time
 import xml.dom.minidom
 
 import pytest
@@ -85,20 +84,18 @@ def test_next_state_comes_from_the_shared_machine():
     assert dialog.engine.next_state("nationality", {"nationality": "BR"}, "BR") == "eu_family_member"
 
 
-def test_turns_are_cheap():
+def test_a_screening_runs_again_and_again_to_the_same_end():
+    # How cheap a turn is, is measured by `make bench` (bench/engine.py), not timed here.
     dialog, ctx = DIALOGS["screening"], Context(language="pt")
-    step = dialog.begin({}, ctx)
     says = ["sim", "não", "sim", "Lisboa", "Brasil", "não", "sim", "não", "1", "1", "não", "1",
             "não", "não", "não", "nenhum", "1"]
-    start, turns = time.perf_counter(), 0
-    for _ in range(50):
+    ends = set()
+    for _ in range(3):
         step = dialog.begin({}, ctx)
         for say in says:
             step = dialog.advance(step.state, step.record, Given(text=say), ctx)
-            turns += 1
-    per_turn = (time.perf_counter() - start) / turns
-    assert step.state == "done"
-    assert per_turn < 250e-6, f"{per_turn * 1e6:.0f} µs per turn"
+        ends.add((step.state, step.outcome["programme"]))
+    assert ends == {("done", "arvore")}
 
 
 def test_validate_returns_no_problems_for_the_real_flow():

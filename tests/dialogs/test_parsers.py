@@ -1,59 +1,98 @@
-"""Answer parsers per language: yes/no, "I don't know", numbers, countries, districts, menus."""
+"""Answer parsers per language: yes/no, "I don't know", numbers, countries, districts, menus.
+
+These are the parsers' own cases; tests/corpora runs what native speakers wrote."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pytest
 
 from dialogs.base import Choice, Given, Text
-from dialogs.parsers import PARSERS, menu_choice, parse_number, parse_yes_no
+from dialogs.parsers import menu_choice, parse
 from dialogs.places import parse_country, parse_district
+from dialogs.understand import count, read_polarity, units_of
+
+
+@dataclass(frozen=True)
+class Q:
+    """A question as the parser sees it."""
+
+    answer: str
+    options: tuple[Choice, ...] = ()
+    state: str = "test"
+    negative: str | None = None
+    plain: tuple[str, ...] = ()
+
 
 # (locale, yes words, no words, don't-know words)
 YES_NO = [
     ("en", ["yes", "Yeah", "ok", "yes please"], ["no", "Nope", "no thanks"], ["I don't know", "not sure"]),
     ("pt", ["sim", "Sim!", "claro", "quero"], ["não", "nao", "NÃO"], ["não sei", "nao sei"]),
-    ("pt_BR", ["sim, quero", "beleza"], ["não, obrigado"], ["sei lá"]),
-    ("es", ["sí", "si", "claro"], ["no"], ["no sé", "no lo sé"]),
+    ("pt_BR", ["sim, quero", "beleza", "aham"], ["não, obrigado"], ["sei lá"]),
+    ("es", ["sí", "si", "claro"], ["no"], ["no sé", "no lo sé", "no estoy seguro"]),
     ("fr", ["oui", "ouais"], ["non"], ["je ne sais pas"]),
-    ("ro", ["da", "desigur"], ["nu"], ["nu știu", "nu stiu"]),
+    ("ro", ["da", "desigur", "bine"], ["nu"], ["nu știu", "nu stiu"]),
     ("bg", ["да"], ["не"], ["не знам"]),
-    ("uk", ["так", "Так"], ["ні"], ["не знаю"]),
-    ("ru", ["да", "конечно"], ["нет"], ["не знаю"]),
-    ("ar", ["نعم", "ايوه"], ["لا"], ["لا أعرف"]),
-    ("hi", ["हाँ", "हां", "haan", "ji"], ["नहीं", "nahi", "nahin"], ["पता नहीं", "pata nahi"]),
-    ("pa", ["ਹਾਂ", "ਹਾਂ ਜੀ"], ["ਨਹੀਂ"], ["ਪਤਾ ਨਹੀਂ"]),
-    ("ne", ["हो", "hajur"], ["होइन", "chaina"], ["थाहा छैन"]),
-    ("bn", ["হ্যাঁ", "জি"], ["না"], ["জানি না"]),
-    ("ur", ["ہاں", "جی"], ["نہیں"], ["پتہ نہیں"]),
-    ("zh_Hans", ["是", "是的", "对"], ["不", "没有", "不是"], ["不知道"]),
+    ("uk", ["так", "Так", "звичайно", "авжеж"], ["ні"], ["не знаю"]),
+    ("ru", ["да", "конечно", "хорошо"], ["нет"], ["не знаю"]),
+    ("ar", ["نعم", "ايوه", "أكيد", "طيب"], ["لا", "لأ"], ["لا أعرف"]),
+    ("hi", ["हाँ", "हां", "haan", "ji"], ["नहीं", "nahi", "nahin", "जी नहीं"], ["पता नहीं", "pata nahi"]),
+    ("pa", ["ਹਾਂ", "ਹਾਂ ਜੀ"], ["ਨਹੀਂ", "ਜੀ ਨਹੀਂ"], ["ਪਤਾ ਨਹੀਂ"]),
+    ("ne", ["हो", "hajur", "ठिक छ"], ["होइन", "chaina", "हजुर होइन"], ["थाहा छैन"]),
+    ("bn", ["হ্যাঁ", "জি"], ["না", "জি না"], ["জানি না"]),
+    ("ur", ["ہاں", "جی"], ["نہیں", "جی نہیں"], ["پتہ نہیں"]),
+    ("zh_Hans", ["是", "是的", "对", "想", "需要", "要"], ["不", "没有", "不是"], ["不知道"]),
 ]
 
 
 @pytest.mark.parametrize(("lang", "yes", "no", "dunno"), YES_NO, ids=[r[0] for r in YES_NO])
 def test_yes_no_and_dont_know_per_language(lang, yes, no, dunno):
     for word in yes:
-        assert parse_yes_no(word).value is True, word
+        assert read_polarity(word, lang) == "yes", word
     for word in no:
-        assert parse_yes_no(word).value is False, word
+        assert read_polarity(word, lang) == "no", word
     for word in dunno:
-        assert parse_yes_no(word).value is None, word
-    assert parse_yes_no("Lisboa") is None
+        assert read_polarity(word, lang) == "unsure", word
+    assert read_polarity("Lisboa", lang) is None
+
+
+def test_a_polite_particle_never_decides():
+    # The issue's cases: the particle first, the negation after.
+    for text, lang in (("जी नहीं", "hi"), ("ਜੀ ਨਹੀਂ", "pa"), ("हजुर होइन", "ne"), ("জি না", "bn"),
+                       ("جی نہیں", "ur"), ("ji nahi", "hi")):
+        assert read_polarity(text, lang) == "no", text
+
+
+def test_words_of_one_language_do_not_decide_another():
+    assert read_polarity("no estoy seguro", "es") == "unsure"
+    assert read_polarity("na verdade, sim", "pt") == "yes"
+
+
+def test_a_later_clause_takes_a_yes_back_and_a_mixed_answer_is_asked_again():
+    assert read_polarity("sim... quer dizer, não", "pt") == "no"
+    assert read_polarity("yes but I don't agree", "en") == "no"
+    assert read_polarity("no, I just want to ask", "en") == "no"
 
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("3", 3), ("3 pessoas", 3), ("we are 4", 4), ("three", 3), ("três", 3), ("tres", 3),
-     ("trois", 3), ("trei", 3), ("два", 2), ("п'ять", 5), ("чотири", 4), ("три человека", 3),
-     ("३", 3), ("٣", 3), ("৩", 3), ("੩", 3), ("۴", 4), ("十", 10), ("dois", 2), ("duas", 2),
-     ("sozinho", 1), ("just me", 1)],
+    [("3", 3), ("3 pessoas", 3), ("we are 4", 4), ("three", 3), ("três", 3),
+     ("trois", 3), ("два", 2), ("п'ять", 5), ("чотири", 4), ("три человека", 3),
+     ("३", 3), ("٣", 3), ("৩", 3), ("੩", 3), ("۴", 4), ("dois", 2), ("duas", 2),
+     ("sozinho", 1), ("just me", 1), ("me and my wife", 2), ("eu e os meus 2 filhos", 3)],
 )
 def test_numbers_in_words_and_digits_of_any_script(text, number):
-    assert parse_number(text) == number
+    locale = {"três": "pt", "dois": "pt", "duas": "pt", "sozinho": "pt", "3 pessoas": "pt",
+              "eu e os meus 2 filhos": "pt", "trois": "fr", "два": "ru", "три человека": "ru",
+              "п'ять": "uk", "чотири": "uk"}.get(text, "en")
+    assert count(units_of(text), locale) == number
 
 
 def test_number_answers_are_bounded():
-    parse = PARSERS["number"][0]
-    assert parse("999", ()) is None and parse("abc", ()) is None and parse("0", ()).value == 0
+    q = Q("number", state="household_size")
+    assert parse(q, "999", "en") is None and parse(q, "abc", "en") is None
+    assert parse(Q("number", state="minors_count"), "0", "en").value == 0
 
 
 @pytest.mark.parametrize(
@@ -93,10 +132,12 @@ def test_districts_and_towns(text, code):
     assert parse_district(text) == code
 
 
-def test_district_dont_know_and_nonsense():
-    parse = PARSERS["district"][0]
-    assert parse("não sei", ()).value is None
-    assert parse("qwerty", ()) is None
+def test_district_dont_know_decline_and_nonsense():
+    q = Q("district")
+    assert parse(q, "não sei", "pt").kind == "unsure"
+    assert parse(q, "prefiro não dizer", "pt").kind == "decline"
+    assert parse(q, "I prefer not to say", "en").kind == "decline"
+    assert parse(q, "qwerty", "pt") is None
 
 
 OPTIONS = (Choice("valid_passport", Text("Yes, a valid one")),
@@ -112,31 +153,37 @@ def test_buttons_and_numbered_menu():
     assert menu_choice(Given(choice="bogus", kind="choice"), OPTIONS) is None
 
 
+def _question(state: str):
+    from dialogs.screening import QUESTIONS
+
+    return next(q for q in QUESTIONS if q.state == state)
+
+
 def test_choice_free_text_keywords():
-    parse = PARSERS["choice"][0]
-    assert parse("passaporte vencido", OPTIONS).value == "expired_passport"
-    assert parse("паспорт", OPTIONS).value == "valid_passport"
-    wants = (Choice("yes", Text("Yes")), Choice("no", Text("No")), Choice("unsure", Text("Not sure")))
-    assert parse("sim", wants).value == "yes"
-    assert parse("ні", wants).value == "no"
-    assert parse("não sei", wants).value == "unsure"
+    passport = _question("travel_document")
+    assert parse(passport, "passaporte vencido", "pt").value == "expired_passport"
+    assert parse(passport, "паспорт", "ru").value == "valid_passport"
+    wants = _question("wants_to_return")
+    assert parse(wants, "sim", "pt").value == "yes"
+    assert parse(wants, "ні", "uk").value == "no"
+    assert parse(wants, "não sei", "pt").value == "unsure"
 
 
 def test_multi_choice():
-    opts = tuple(Choice(v, Text(v)) for v in ("pregnant", "medical", "homeless", "none"))
-    parse = PARSERS["multi_choice"][0]
-    assert parse("1 3", opts).value == ["pregnant", "homeless"]
-    assert parse("1,2", opts).value == ["pregnant", "medical"]
-    assert parse("grávida", opts).value == ["pregnant"]
-    assert parse("nenhum", opts).value == []
-    assert parse("não", opts).value == []
-    assert parse("qwerty", opts) is None
+    q = _question("vulnerabilities")
+    assert parse(q, "1 3", "pt").value == ["pregnant", "disability"]
+    assert parse(q, "1,2", "pt").value == ["pregnant", "medical"]
+    assert parse(q, "grávida", "pt").value == ["pregnant"]
+    assert parse(q, "nenhum", "pt").value == []
+    assert parse(q, "não", "pt").value == []
+    assert parse(q, "tenho 71 anos", "pt").value == ["elderly"]  # "Older person (65+)"
+    assert parse(q, "qwerty", "pt") is None
 
 
 def test_skip_words_in_the_optional_block():
-    parse = PARSERS["yes_no_skip"][0]
-    for word in ("skip", "pular", "пропустити", "跳过"):
-        assert parse(word, ()).value == "skip"
+    q = _question("work_safety")
+    for word, lang in (("skip", "en"), ("pular", "pt"), ("пропустити", "uk"), ("跳过", "zh_Hans")):
+        assert parse(q, word, lang).kind == "decline", word
 
 
 @pytest.mark.parametrize(
@@ -149,8 +196,37 @@ def test_skip_words_in_the_optional_block():
     ],
 )
 def test_a_negated_keyword_means_none(text, expected):
-    from dialogs.parsers import _option_for
-    from dialogs.screening import QUESTIONS
+    lang = {"पासपोर्ट नहीं है": "hi", "پاسپورٹ نہیں ہے": "ur", "ليس لدي جواز": "ar",
+            "我没有护照": "zh_Hans", "I have no passport": "en", "no, it expired": "en"}.get(text, "pt")
+    assert parse(_question("travel_document"), text, lang).value == expected
 
-    question = next(q for q in QUESTIONS if q.state == "travel_document")
-    assert _option_for(text, question.options) == expected
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("my boss has my passport", "en"), ("o patrão ficou com o meu passaporte", "pt"),
+     ("el jefe tiene mi pasaporte", "es"), ("मालिक के पास है मेरा पासपोर्ट", "hi")],
+)
+def test_a_passport_someone_else_keeps(text, lang):
+    assert parse(_question("travel_document"), text, lang).value == "held_by_other"
+
+
+def test_pas_de_passeport_is_no_passport():
+    assert parse(_question("travel_document"), "Pas de passeport", "fr").value == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "code"),
+    [("afegão", "pt", "AF"), ("سوري", "ar", "SY"), ("مصري", "ar", "EG"), ("नेपालबाट", "ne", "NP"),
+     ("हिंदुस्तान", "hi", "IN"), ("I'm from Nepal", "en", "NP"), ("sou de Angola", "pt", "AO")],
+)
+def test_nationalities_as_adjectives_and_from_forms(text, lang, code):
+    assert parse(_question("nationality"), text, lang).value == code
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [("por sms", "pt", "sms"), ("liga-me", "pt", "phone_call"), ("call me", "en", "phone_call"),
+     ("aqui mesmo", "pt", "this_chat"), ("by text message", "en", "sms")],
+)
+def test_contact_preference_in_free_text(text, lang, value):
+    assert parse(_question("contact_preference"), text, lang).value == value

@@ -40,9 +40,10 @@ def test_the_outcome_on_sms_leaves_the_details_for_info():
     sms, telegram = run(SAYS, "pt", channel="sms")[-1], run(SAYS, "pt", channel="telegram")[-1]
     assert sms.outcome == telegram.outcome and sms.actions == telegram.actions == ("handoff",)
     assert sms.record == {**telegram.record, "consent": sms.record["consent"]}
-    assert len(sms.replies) == 1 and msgids(sms)[-1] == o.NEXT_HANDOFF_SMS
+    assert len(sms.replies) == 1 and msgids(sms)[-1] == o.NEXT_HANDOFF_SMS["this_chat"]
     assert o.MORE_INFO not in msgids(sms)
-    assert msgids(telegram).count(o.MORE_INFO) == 2 and o.NEXT_HANDOFF in msgids(telegram)
+    assert msgids(telegram).count(o.MORE_INFO) == 2
+    assert o.NEXT_HANDOFF["this_chat"] in msgids(telegram)
 
 
 def test_info_at_the_end_sends_the_details_the_outcome_left_out():
@@ -67,9 +68,10 @@ def test_info_during_the_screening_says_what_arvore_is_and_asks_again():
 def test_a_trafficking_outcome_on_sms_still_gives_the_helpline():
     outcome = {"programme": "trafficking_support", "eligibility": "needs_review", "priority": "high",
                "reasons": ["trafficking_indicators"]}
-    replies = o.explain(outcome, "sms")
+    replies = o.explain(outcome, priced_per_segment=True)
     assert o.CONTACTS in [r.parts[0].msgid for r in replies]
-    assert msgids_of(replies)[-1] != o.NEXT_HANDOFF and o.NEXT_HANDOFF_SMS in msgids_of(replies)
+    assert msgids_of(replies)[-1] != o.NEXT_HANDOFF["this_chat"]
+    assert o.NEXT_HANDOFF_SMS["this_chat"] in msgids_of(replies)
 
 
 def msgids_of(replies):
@@ -80,7 +82,9 @@ def msgids_of(replies):
 def test_the_word_each_locale_tells_people_to_write_is_the_command(locale):
     """The SMS outcome says "write 'info'" in every language: that word must work."""
     tr = locales.translator(locale)
-    for msgid, command in ((o.NEXT_HANDOFF_SMS, "info"), (CONSENT.sms_intro, "privacy")):
+    said = [*((msgid, "info") for msgid in o.NEXT_HANDOFF_SMS.values()),
+            (CONSENT.sms_intro, "privacy")]
+    for msgid, command in said:
         text = tr.gettext(msgid)
         quoted = re.findall(r"['\"«„“](.+?)['\"»“”]", text)
         assert quoted, (locale, text)

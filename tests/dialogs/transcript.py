@@ -15,15 +15,21 @@ def given(say: str) -> Given:
     return Given(text=say)
 
 
+def context(lang: str, channel: str = "console") -> Context:
+    """What the pipeline tells a dialog about a channel (never its name)."""
+    return Context(language=lang, channel=channel, priced_per_segment=channel == "sms",
+                   phone_address=channel in ("sms", "whatsapp"))
+
+
 def run(says: list[str], lang: str = "en", name: str = "screening", channel: str = "console") -> list[Step]:
     """Every step: the first from begin(), then one per message."""
     dialog = DIALOGS[name]
-    ctx = Context(language=lang, channel=channel)
+    ctx = context(lang, channel)
     steps = [dialog.begin({}, ctx)]
     for say in says:
         last = steps[-1]
         if last.language:
-            ctx = Context(language=last.language, channel=channel)
+            ctx = context(last.language, channel)
         steps.append(dialog.advance(last.state, last.record, given(say), ctx))
     return steps
 

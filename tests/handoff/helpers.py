@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.app import App
 from bot.db import Database, utcnow
+from bot.language import Chosen
 from bot.outbox import Sender
 from bot.pipeline import Pipeline
 from bot.render import Renderer
@@ -37,7 +38,7 @@ class HandoffFlow:
 
     name = "handoff_test"
 
-    def begin(self, record: Mapping[str, Any], ctx: Context) -> Step:
+    def begin(self, record: Mapping[str, Any], ctx: Context, given: Given | None = None) -> Step:
         return Step("ask", dict(record), [Reply((Text(N_("Say person to talk to a person.")),))])
 
     def advance(self, state: str, record: Mapping[str, Any], given: Given, ctx: Context) -> Step:
@@ -56,8 +57,8 @@ class HandoffFlow:
 class MetaLanguage:
     """The language a test names in ``meta``, else what the conversation has, else English."""
 
-    def choose(self, conversation: Any, inbound: Inbound, explicit: str | None) -> str:
-        return explicit or inbound.meta.get("language") or conversation.language or "en"
+    def choose(self, conversation: Any, inbound: Inbound, explicit: str | None) -> Chosen:
+        return Chosen(explicit or inbound.meta.get("language") or conversation.language or "en")
 
 
 class Clock:

@@ -84,19 +84,34 @@ def test_plain_portuguese_uses_a_hint_or_asks() -> None:
     )
 
 
-def test_romanised_first_message_offers_the_language() -> None:
+def test_romanised_first_message_answers_in_the_guess_and_offers_the_sister() -> None:
     romanised = fake("hi", 0.6, "romanised", ("ur",))
     got = resolve(None, "mujhe ghar wapas jana hai", None, None, None, False, detector=romanised)
-    assert got == Resolution(None, "menu", ask="hi")
+    assert got == Resolution("hi", "detected", ask="ur")
     got = resolve(
         None, "mujhe ghar wapas jana hai", None, None, "+923001234567", False, detector=romanised
     )
     assert got == Resolution("ur", "detected+hint")
 
 
+def test_romanised_first_sms_gets_the_short_menu() -> None:
+    romanised = fake("pa", 0.6, "romanised", ("hi", "ur"))
+    got = resolve(None, "mainu ghar jana hai ji", None, None, "+351912345678", False,
+                  shortlist_romanised=True, detector=romanised)
+    assert got == Resolution(None, "menu", ask="pa", shortlist=("pa", "hi", "ur"))
+
+
+def test_what_they_write_outranks_every_prior() -> None:
+    got = resolve(None, LONG_UK, "en", "en", None, True, settled=False, page="en",
+                  detector=fake("uk", 0.6))
+    assert got == Resolution("uk", "detected") and got.source == "text"
+    kept = resolve(None, "ok", "en", None, None, True, settled=False, detector=fake(None))
+    assert kept == Resolution("en", "current") and kept.source is None
+
+
 def test_weak_detection_only_decorates_a_hint() -> None:
-    got = resolve(None, "hello there", None, "uk", None, False, detector=fake("en", 0.55))
-    assert got == Resolution("uk", "telegram", ask="en")
+    got = resolve(None, "hello there", None, "uk", None, False, detector=fake("en", 0.25))
+    assert got == Resolution("uk", "telegram")
 
 
 @pytest.mark.usefixtures("preloaded")
