@@ -33,6 +33,35 @@ def _cost_us(fn: Any, items: list[Any], rounds: int = 3) -> float:
     return round(best / len(items) * 1e6, 1)
 
 
+def _held_out() -> dict[str, Any]:
+    """The same figures on the held-out set (never used to tune the word lists): how the
+    lists do on what nobody has written yet."""
+    totals = dict.fromkeys(("answers", "right", "no_as_yes", "danger", "heard", "ordinary",
+                            "alarms", "first", "exact", "family"), 0)
+    out: dict[str, Any] = {}
+    for loc in locales():
+        a, d, f = (score_answers(loc, True), score_danger(loc, True),
+                   score_first_messages(loc, True))
+        if a.total:
+            out[f"held_out.understanding.{loc}.accuracy"] = round(a.accuracy, 3)
+        if d.danger:
+            out[f"held_out.danger.{loc}.recall"] = round(d.recall, 3)
+        for key, value in (("answers", a.total), ("right", a.right), ("no_as_yes", a.no_as_yes),
+                           ("danger", d.danger), ("heard", d.heard), ("ordinary", d.ordinary),
+                           ("alarms", d.false_alarms), ("first", f.total), ("exact", f.exact),
+                           ("family", f.family)):
+            totals[key] += value
+    if not totals["answers"]:
+        return out
+    out["held_out.understanding.accuracy"] = round(totals["right"] / totals["answers"], 3)
+    out["held_out.understanding.no_as_yes"] = totals["no_as_yes"]
+    out["held_out.danger.recall"] = round(totals["heard"] / totals["danger"], 3)
+    out["held_out.danger.false_alarm_rate"] = round(totals["alarms"] / totals["ordinary"], 4)
+    out["held_out.language.first_message.exact"] = round(totals["exact"] / totals["first"], 3)
+    out["held_out.language.first_message.family"] = round(totals["family"] / totals["first"], 3)
+    return out
+
+
 def run(context: dict[str, Any]) -> dict[str, Any]:
     from dialogs.danger import danger
     from locales import preload
@@ -71,6 +100,7 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
     results["language.first_message.exact_or_offered"] = round(totals["offered"] / totals["first"], 3)
     results["language.first_message.sms_exact_or_menu"] = round(totals["sms"] / totals["first"], 3)
 
+    results.update(_held_out())
     messages = [(line[2],) for loc in locales() for line in rows("danger", loc)]
     answers = [(line[0], line[2], loc) for loc in locales() for line in rows("answers", loc)]
     # The check itself, not its cache of recent messages (a turn's "yes" is mostly a cache hit).
@@ -86,5 +116,9 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
             "danger.recall", "danger.false_alarm_rate", "language.first_message.exact",
             "language.first_message.family", "language.first_message.exact_or_offered",
             "language.first_message.sms_exact_or_menu", "danger.cost_us_per_check",
-            "danger.cost_us_per_short_answer", "understanding.cost_us_per_answer")])
+            "danger.cost_us_per_short_answer", "understanding.cost_us_per_answer",
+            "held_out.understanding.accuracy", "held_out.understanding.no_as_yes",
+            "held_out.danger.recall", "held_out.danger.false_alarm_rate",
+            "held_out.language.first_message.exact", "held_out.language.first_message.family",
+        ) if key in results])
     return results

@@ -94,12 +94,23 @@ def danger(text: str) -> Alarm | None:
     units, clauses = _clauses(text, every)
     if not units:
         return None
-    for cue in every.danger.all(units):
+    found = every.danger.all(units)
+    pleas: set[int] = set()  # the words of whole-message cues found among other words
+    starts: set[int] = set()
+    for cue in found:
         concept, locale = cue.label
-        if cue.pattern.whole and not _whole(cue, units, every):
-            continue
+        if cue.pattern.whole:
+            if not _whole(cue, units, every):
+                own = _own_units(cue)
+                pleas.update(i for i in range(cue.start, cue.end) if units[i] in own)
+                starts.add(cue.start)
+                continue
         if not _negated(cue, units, clauses, locale, every):
             return Alarm(concept, locale, cue.pattern.source)
+    if len(starts) > 1 and all(i in pleas or u in every.ignore_units for i, u in enumerate(units)):
+        # Pleas in two languages and nothing else: "help por favor ajuda", "help помогите".
+        cue = next(c for c in found if c.pattern.whole)
+        return Alarm(cue.label[0], cue.label[1], cue.pattern.source)
     return None
 
 

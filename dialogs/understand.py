@@ -30,7 +30,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from dialogs.base import Choice
 from dialogs.lexicon import Found
-from dialogs.words import Lexicon, lexicon
+from dialogs.words import QUESTION_RANK, Lexicon, lexicon
 from locales import translator
 from locales.negotiate import SUPPORTED
 from locales.text import has_han, normalize, tokens
@@ -135,46 +135,55 @@ def _decisive(spans: list[Found], units: Sequence[str], lex: Lexicon) -> Spans:
 
 
 def _after_but(spans: list[Found]) -> list[Found]:
+    """What decides around a "but": what follows it when it takes a yes back ("yes, but I
+    don't agree"); never when it follows a no ("no, I went back, but I still have things
+    there" is a no: a "no" read as "yes" must never happen)."""
+    words = [s for s in spans if s.label != "but"]
     buts = [i for i, s in enumerate(spans) if s.label == "but"]
     if buts:
+        head = [s for s in spans[: buts[-1]] if s.label in ("yes", "no", "negation")]
         tail = [s for s in spans[buts[-1] + 1:] if s.label in ("yes", "no", "negation")]
-        if tail:
+        if tail and not (head and head[0].label in ("no", "negation")):
             return tail
-    return [s for s in spans if s.label != "but"]
+    return words
 
 
 def _said(spans: list[Found], lex: Lexicon, units: Sequence[str],
-          known: frozenset[int] = frozenset()) -> list[tuple[str, int]]:
-    """Each yes, no or none said, with its clause: a negation just before a yes turns it
-    into a no ("não concordo", "don't agree"), and so does one just after it where the
-    negation follows the verb ("सहमत नहीं")."""
+          known: frozenset[int] = frozenset()) -> list[tuple[str, int, bool]]:
+    """Each yes, no or none said, with its clause and whether it is the question's own word
+    ("they paid me" is a no to "worked without being paid?"): a negation just before a yes
+    turns it into a no ("não concordo", "don't agree"), and so does one just after it where
+    the negation follows the verb ("सहमत नहीं"). A negation before the question's own no is
+    not turned into a yes: "no, I am fine" is a no, and "не ни платиха" (they did not pay us)
+    is the word lists' to say."""
     clause_of = [units[: s.start].count(CLAUSE) for s in spans]
-    said: list[tuple[str, int]] = []
+    said: list[tuple[str, int, bool]] = []
     skip = set()
     for i, span in enumerate(spans):
         if i in skip:
             continue
-        label = span.label
+        label, own = span.label, span.rank >= QUESTION_RANK
+        before = spans[i - 1] if i else None
+        negated = (before is not None and before.label in ("negation", "no")
+                   and span.start - before.end <= 2 and CLAUSE not in units[before.end:span.start])
         if label == "yes":
-            before = spans[i - 1] if i else None
             after = spans[i + 1] if i + 1 < len(spans) else None
-            if (before is not None and before.label in ("negation", "no")
-                    and span.start - before.end <= 2 and CLAUSE not in units[before.end:span.start]):
-                said[-1] = ("no", said[-1][1])
+            if negated:
+                said[-1] = ("no", said[-1][1], own)
                 continue
             if (lex.negation_after and after is not None and after.label in ("negation", "no")
                     and after.start - span.end <= 1):
-                said.append(("no", clause_of[i]))
+                said.append(("no", clause_of[i], own))
                 skip.add(i + 1)
                 continue
             if span.start and has_han(units[span.start - 1]) and span.start - 1 not in known:
-                said.append(("?", clause_of[i]))  # "布同意": a character we do not know, then "agree"
+                said.append(("?", clause_of[i], own))  # "布同意": unknown character, then "agree"
                 continue
-            said.append(("yes", clause_of[i]))
+            said.append(("yes", clause_of[i], own))
         elif label in ("no", "negation"):
-            said.append(("no", clause_of[i]))
+            said.append(("no", clause_of[i], own))
         elif label == "none":
-            said.append(("none", clause_of[i]))
+            said.append(("none", clause_of[i], own))
     return said
 
 
@@ -197,18 +206,18 @@ def _polarity(spans: list[Found], lex: Lexicon, units: Sequence[str] = ()) -> st
     said = _said(spans, lex, units, known)
     if not said:
         return None
-    sure = [(what, clause) for what, clause in said if what != "?"]
+    sure = [(what, clause, own) for what, clause, own in said if what != "?"]
     if not sure:
         return AMBIGUOUS  # "布同意": an unknown character before "agree" may be a negation
-    first, first_clause = sure[0]
+    first, first_clause, _ = sure[0]
     if first != "yes":
         return first  # "não, só quero perguntar": what follows a no explains it
-    later_no = [clause for what, clause in sure if what != "yes"]
+    later_no = [(clause, own) for what, clause, own in sure if what != "yes"]
     if not later_no:
         return "yes"
     # A later clause takes the yes back ("sim... quer dizer, não"); in the same one ("嗯 不用了")
     # we cannot tell, and a "no" read as "yes" must never happen: we ask again.
-    return "no" if any(clause > first_clause for clause in later_no) else AMBIGUOUS
+    return "no" if any(clause > first_clause for clause, _ in later_no) else AMBIGUOUS
 
 
 def read_polarity(text: str, locale: str, state: str | None = None) -> str | None:
@@ -560,11 +569,15 @@ def count(units: Sequence[str], locale: str, with_self: bool = True) -> int | No
         me = any(s.label == "self" for s in spans)
         if not (numbers or persons or me):
             continue
-        quantifying = [n for n in numbers if any(0 <= p.start - n.end <= 1 for p in persons)]
+        def names(n: Found, p: Found) -> bool:
+            gap = units[n.end:p.start]
+            return len(gap) <= 1 or (len(gap) <= 3 and gap[0] == CLAUSE)  # "one, my baby"
+
+        quantifying = [n for n in numbers if any(p.start - n.end >= 0 and names(n, p) for p in persons)]
         counted = quantifying or numbers
         if not with_self and not quantifying and len(numbers) > 1:
             counted = numbers[:1]  # "dois, de 4 e 7 anos": the rest are ages
-        alone = [p for p in persons if not any(0 <= p.start - n.end <= 1 for n in numbers)]
+        alone = [p for p in persons if not any(p.start - n.end >= 0 and names(n, p) for n in numbers)]
         total = sum(int(n.label) for n in counted) + len(alone)
         if not (counted or alone):
             return None
@@ -581,8 +594,10 @@ def _number(units: Sequence[str], q: Asked, locale: str) -> Reading | None:
     n = count(units, locale, with_self)
     explicit = any(u.isdigit() for u in units) or any(
         isinstance(s.label, int) for lex in _lexicons(locale, units) for s in lex.numbers.scan(units))
-    if polarity in ("unsure", "decline") and not explicit:
-        return UNSURE if polarity == "unsure" else DECLINE  # "not sure, maybe my cousin too"
+    several = sum(u.isdigit() for u in units) > 1 or n is None
+    if polarity in ("unsure", "decline") and (not explicit or several):
+        # "not sure, maybe my cousin too", "não sei, 2 ou 3"
+        return UNSURE if polarity == "unsure" else DECLINE
     if n is not None:
         # Households and counts of children: anything above 30 is a typo or another number.
         return Reading(n) if 0 <= n <= 30 else None

@@ -7,6 +7,10 @@ understanding`` prints the same figures per locale.
     answers/<locale>.tsv         state  expected  text  style
     danger/<locale>.tsv          1|0  concept  text  style
     first_messages/<locale>.tsv  text  style
+
+Each kind has two sets: ``<locale>.tsv``, which the word lists were tuned against, and
+``<locale>.held_out.tsv``, written later by other native speakers and never used for tuning:
+how well the lists do on it is how well they do on what nobody has written yet.
 """
 
 from __future__ import annotations
@@ -21,8 +25,14 @@ HERE = Path(__file__).resolve().parent
 POLAR = ("yes", "no")
 
 
-def rows(kind: str, locale: str) -> Iterator[list[str]]:
-    for line in (HERE / kind / f"{locale}.tsv").read_text(encoding="utf-8").splitlines():
+SETS = ("", ".held_out")  # the tuning set, then the held-out one
+
+
+def rows(kind: str, locale: str, held_out: bool = False) -> Iterator[list[str]]:
+    path = HERE / kind / f"{locale}{SETS[held_out]}.tsv"
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             yield line.split("\t")
 
@@ -87,9 +97,9 @@ def _same(state: str, want: str, got: str) -> bool:
     return want == got
 
 
-def score_answers(locale: str) -> AnswerScore:
+def score_answers(locale: str, held_out: bool = False) -> AnswerScore:
     score = AnswerScore(locale)
-    for state, want, text, _style in rows("answers", locale):
+    for state, want, text, _style in rows("answers", locale, held_out):
         got = understood(state, text, locale)
         score.total += 1
         if _same(state, want, got):
@@ -121,11 +131,11 @@ class DangerScore:
         return self.heard / self.danger if self.danger else 0.0
 
 
-def score_danger(locale: str) -> DangerScore:
+def score_danger(locale: str, held_out: bool = False) -> DangerScore:
     from dialogs.danger import danger
 
     score = DangerScore(locale)
-    for flag, concept, text, _style in rows("danger", locale):
+    for flag, concept, text, _style in rows("danger", locale, held_out):
         started = time.perf_counter()
         alarm = danger(text)
         score.seconds += time.perf_counter() - started
@@ -183,10 +193,10 @@ def first_language(text: str, device: str, channel: str = "telegram") -> Any:
     return LanguagePolicy().choose(_NewConversation(), inbound, None)
 
 
-def score_first_messages(locale: str) -> LanguageScore:
+def score_first_messages(locale: str, held_out: bool = False) -> LanguageScore:
     score = LanguageScore(locale)
     device = device_for(locale)
-    for text, _style in rows("first_messages", locale):
+    for text, _style in rows("first_messages", locale, held_out):
         chosen = first_language(text, device)
         score.total += 1
         score.exact += chosen.locale == locale
