@@ -99,12 +99,11 @@ def danger(text: str) -> Alarm | None:
     starts: set[int] = set()
     for cue in found:
         concept, locale = cue.label
-        if cue.pattern.whole:
-            if not _whole(cue, units, every):
-                own = _own_units(cue)
-                pleas.update(i for i in range(cue.start, cue.end) if units[i] in own)
-                starts.add(cue.start)
-                continue
+        if cue.pattern.whole and not _whole(cue, units, every):
+            own = _own_units(cue)
+            pleas.update(i for i in range(cue.start, cue.end) if units[i] in own)
+            starts.add(cue.start)
+            continue
         if not _negated(cue, units, clauses, locale, every):
             return Alarm(concept, locale, cue.pattern.source)
     if len(starts) > 1 and all(i in pleas or u in every.ignore_units for i, u in enumerate(units)):

@@ -22,6 +22,7 @@ from locales.words import parse_pattern, words
 
 MIN_WORDS = 3  # below this only a unique script, or the word lists, are trusted
 WORDS_CONFIDENCE = 0.8  # every word of a short message is in one language's lists only
+MIXED_SCRIPT_LETTERS = 4  # letters of another script that outvote the Latin around them
 UNIVERSAL = 5  # a word in this many languages' lists ("ok", "sos") says nothing
 SHORT_CAP = 0.25  # confidence ceiling for short ambiguous-script text: below ADOPT, never adopted
 ROMANISED_CONFIDENCE = 0.6  # enough to offer the language, never to switch silently
@@ -122,6 +123,12 @@ def detect(text: str | None) -> Detection | None:
     if not counts:
         return None
     script = max(counts, key=lambda s: counts[s])
+    if script == "Latn":
+        # "Hello, I'm from Ukraine, мені треба додому": English words around the person's own
+        # script; the script of their language says more than the borrowed words.
+        native = max((s for s in counts if s != "Latn"), key=lambda s: counts[s], default=None)
+        if native is not None and counts[native] >= MIXED_SCRIPT_LETTERS:
+            script = native
     if script in m.UNIQUE_SCRIPT:
         if script == "Hani" and ("Kana" in counts or "Hang" in counts):
             return None  # Japanese or Korean mixed with Han characters
@@ -132,7 +139,7 @@ def detect(text: str | None) -> Detection | None:
         if listed is not None:
             return listed
     if script == "Latn":
-        found = _arabizi(words) or _romanised(words) or _cyrillic_latin(words) \
+        found = _arabizi(cleaned, words) or _romanised(words) or _cyrillic_latin(words) \
             or _latin(cleaned, words)
     elif script == "Cyrl":
         found = _cyrillic(cleaned, words)
@@ -212,6 +219,22 @@ def _lingua(text: str, allowed: tuple[str, ...]) -> tuple[str, float] | None:
     return best, scores[best] / total
 
 
+def _exclusive(words: list[str], among: tuple[str, ...],
+               unless: frozenset[str] = frozenset()) -> dict[str, float]:
+    """Votes from the word lists: a word listed by exactly one of ``among`` (and by none of
+    ``unless``: "da" is Romanian too) is a vote for it."""
+    vocabulary = _vocabulary()
+    votes = dict.fromkeys(among, 0.0)
+    for w in words:
+        where = vocabulary.get(w)
+        if where is None or where & unless or len(w) < 3:
+            continue
+        mine = [loc for loc in among if loc in where]
+        if len(mine) == 1:
+            votes[mine[0]] += 1
+    return votes
+
+
 @lru_cache(maxsize=1)
 def _romanised_vocabulary() -> dict[str, frozenset[str]]:
     """Latin-letter words of the South Asian word lists that no Latin-script language lists."""
@@ -225,6 +248,10 @@ def _romanised_vocabulary() -> dict[str, frozenset[str]]:
     return out
 
 
+def _marked(word: str) -> bool:
+    return any(word in group for group in (m.HINDI, m.URDU, m.PUNJABI, m.NEPALI, m.BENGALI))
+
+
 def _romanised(words: list[str]) -> Detection | None:
     """Hindi, Urdu, Punjabi, Nepali or Bengali written in Latin letters (lingua sees noise).
 
@@ -234,16 +261,14 @@ def _romanised(words: list[str]) -> Detection | None:
     shared = weak = 0.0
     listed = _romanised_vocabulary()
     for w in words:
-        if w in listed and w not in m.HINDUSTANI and w not in m.ROMAN_WEAK:
+        where = listed.get(w)
+        if where and w not in m.HINDUSTANI and w not in m.ROMAN_WEAK and not _marked(w):
             # A word the language's own lists write in Latin letters, and no Latin language
-            # does: evidence shared among the languages that list it.
-            where = listed[w]
-            for locale in where:
-                strong[locale] += 1 / len(where)
-            if len(where) > 1 and where <= {"hi", "ur"}:
+            # does: a vote for it when it is the only one, for Hindustani when both list it.
+            if len(where) == 1:
+                strong[next(iter(where))] += 1
+            elif where <= {"hi", "ur"}:
                 shared += 1
-                for locale in where:
-                    strong[locale] -= 0.5
             continue
         if w in m.HINDUSTANI:
             shared += 1
@@ -262,7 +287,7 @@ def _romanised(words: list[str]) -> Detection | None:
         elif w in m.ROMAN_WEAK:
             weak += 0.5
     distinctive = shared + sum(v for v in strong.values() if v >= 1)
-    if distinctive < 2 or distinctive + weak < 0.3 * len(words):
+    if distinctive < 2 or (distinctive + weak < 0.3 * len(words) and distinctive < 3):
         return None
     # Punjabi, Nepali and Bengali have their own words; Hindi vs Urdu only a few greetings.
     scores = dict(strong)
@@ -283,11 +308,15 @@ def _romanised(words: list[str]) -> Detection | None:
     return Detection(best, ROMANISED_CONFIDENCE, "romanised", tuple(others))
 
 
-def _arabizi(words: list[str]) -> Detection | None:
+_ALNUM = re.compile(r"[a-z0-9']+")
+
+
+def _arabizi(text: str, words: list[str]) -> Detection | None:
     """Arabic in Latin letters: digits for the letters Latin lacks, dialect words."""
+    raw = _ALNUM.findall(text.lower())
     digits = sum(any(c in m.ARABIZI_DIGITS for c in w) and any(c.isalpha() for c in w)
-                 for w in words)
-    marked = sum(w in m.ARABIZI for w in words)
+                 for w in raw)
+    marked = sum(w in m.ARABIZI for w in words) + _exclusive(words, ("ar",), _LATIN_NATIVE)["ar"]
     if digits + marked >= 2 and (digits or marked >= 3) and digits + marked >= 0.3 * len(words):
         return Detection("ar", ROMANISED_CONFIDENCE, "arabizi")
     return None
@@ -295,10 +324,12 @@ def _arabizi(words: list[str]) -> Detection | None:
 
 def _cyrillic_latin(words: list[str]) -> Detection | None:
     """Russian, Ukrainian or Bulgarian typed on a Latin keyboard ("privet, pomogite")."""
-    votes = {"ru": sum(w in m.RU_LATIN for w in words), "uk": sum(w in m.UK_LATIN for w in words),
-             "bg": sum(w in m.BG_LATIN for w in words)}
+    listed = _exclusive(words, ("ru", "uk", "bg"), _LATIN_NATIVE)
+    votes = {"ru": sum(w in m.RU_LATIN for w in words) + listed["ru"],
+             "uk": sum(w in m.UK_LATIN for w in words) + listed["uk"],
+             "bg": sum(w in m.BG_LATIN for w in words) + listed["bg"]}
     best = max(votes, key=lambda k: votes[k])
-    if votes[best] >= 2 and votes[best] >= 0.3 * len(words):
+    if votes[best] >= 2 and votes[best] >= 0.15 * len(words):
         others = tuple(k for k in ("ru", "uk", "bg") if k != best and votes[k])
         return Detection(best, ROMANISED_CONFIDENCE, "translit", others)
     return None
@@ -367,8 +398,9 @@ def _arabic(text: str) -> Detection:
 
 def _devanagari(text: str, words: list[str]) -> Detection:
     """lingua has no Nepali: marker words first, py3langid (hi/ne/mr) to break ties."""
-    ne = sum(w in m.NE_WORDS or w.endswith(m.NE_SUFFIXES) for w in words)
-    hi = sum(w in m.HI_WORDS for w in words)
+    listed = _exclusive([normalize(w) for w in words], ("hi", "ne"))
+    ne = sum(w in m.NE_WORDS or w.endswith(m.NE_SUFFIXES) for w in words) + listed["ne"]
+    hi = sum(w in m.HI_WORDS for w in words) + listed["hi"]
     if ne != hi:
         locale = "ne" if ne > hi else "hi"
         return Detection(locale, min(0.95, 0.7 + 0.1 * abs(ne - hi)), "markers")

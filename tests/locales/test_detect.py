@@ -9,8 +9,7 @@ from collections import defaultdict
 import pytest
 
 from locales import SUPPORTED, detect
-from locales.resolve import ADOPT
-from locales.resolve import family
+from locales.resolve import ADOPT, family
 
 from .conftest import DATA
 
