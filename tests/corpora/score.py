@@ -8,9 +8,10 @@ understanding`` prints the same figures per locale.
     danger/<locale>.tsv          1|0  concept  text  style
     first_messages/<locale>.tsv  text  style
 
-Each kind has two sets: ``<locale>.tsv``, which the word lists were tuned against, and
-``<locale>.held_out.tsv``, written later by other native speakers and never used for tuning:
-how well the lists do on it is how well they do on what nobody has written yet.
+Each kind has three sets, each written by other native speakers: ``<locale>.tsv`` and
+``<locale>.2.tsv``, which the word lists were tuned against, and ``<locale>.held_out.tsv``,
+written last and never used for tuning: how well the lists do on it is how well they do on
+what nobody has written yet.
 """
 
 from __future__ import annotations
@@ -25,16 +26,17 @@ HERE = Path(__file__).resolve().parent
 POLAR = ("yes", "no")
 
 
-SETS = ("", ".held_out")  # the tuning set, then the held-out one
+TUNING, HELD_OUT = ("", ".2"), (".held_out",)
 
 
 def rows(kind: str, locale: str, held_out: bool = False) -> Iterator[list[str]]:
-    path = HERE / kind / f"{locale}{SETS[held_out]}.tsv"
-    if not path.is_file():
-        return
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield line.split("\t")
+    for name in HELD_OUT if held_out else TUNING:
+        path = HERE / kind / f"{locale}{name}.tsv"
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                yield line.split("\t")
 
 
 def locales() -> list[str]:
