@@ -46,7 +46,12 @@ def _negated(cue: Found, units: Sequence[str], clauses: Sequence[int], locale: s
     negations = every.negations.get(locale)
     if negations is None or not negations.size:
         return False
-    for found in negations.all(units):
+    found_all = negations.all(units)
+    if any(cue.start <= f.start < cue.end and units[f.start] in _own_units(cue) for f in found_all):
+        # A cue that says its own "not" ("não me deixam sair") is a negative state already: a
+        # "not" before it belongs to something else ("não me pagam e não me deixam sair").
+        return False
+    for found in found_all:
         if clauses[found.start] not in (clauses[cue.start], clauses[cue.end - 1]):
             continue  # "nobody helps me, he beats me": another clause
         if cue.start <= found.start < cue.end:
@@ -69,7 +74,7 @@ def _whole(cue: Found, units: Sequence[str], every: Everywhere) -> bool:
     return bool(kept) and _slots_at(cue.pattern.slots, kept, 0, 0) == len(kept)
 
 
-_CLAUSE = re.compile(r"[,.;:!?\n()，。！？；：、]+")
+_CLAUSE = re.compile(r"[,.;:!?\n()，。！？；：、،؛؟۔]+")
 
 
 def _clauses(text: str, every: Everywhere) -> tuple[tuple[str, ...], tuple[int, ...]]:

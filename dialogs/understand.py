@@ -75,7 +75,7 @@ _DIGIT = parse_pattern("0")
 
 
 CLAUSE = ","  # between clauses: no entry matches across it ("não, pagaram sempre")
-_CLAUSES = re.compile(r"[,.;:!?…\n，。！？；：、]+")
+_CLAUSES = re.compile(r"[,.;:!?…\n，。！？；：、،؛؟۔]+")
 
 
 def units_of(text: str) -> tuple[str, ...]:
@@ -420,6 +420,7 @@ def _fuzzy(units: Sequence[str], q: Asked, locale: str) -> str | None:
     candidates: dict[str, str] = {}
     for value, label, _ in labels_of(q.options, locale):
         candidates.setdefault(normalize(label), value)
+    lex = lexicon(locale if locale in SUPPORTED else ENGLISH)
     for loc in dict.fromkeys((locale, ENGLISH)):
         for w in lexicon(loc).sources:
             for value, entries in w.questions.get(q.state, {}).items():
@@ -430,10 +431,12 @@ def _fuzzy(units: Sequence[str], q: Asked, locale: str) -> str | None:
         return None
     if any(_negated(units, lexicon(loc)) for loc in dict.fromkeys((locale, ENGLISH))):
         return None
-    kept = _content(units, lexicon(locale if locale in SUPPORTED else ENGLISH))
+    kept = _content(units, lex)
     text = " ".join(kept) if kept else text
-    best = process.extract(text, list(candidates), scorer=fuzz.ratio, limit=2,
-                           score_cutoff=FUZZY_MIN)
+    # A candidate with a negation is no typo of an answer without one ("ji abhi jana hai" is
+    # not "nahi jana").
+    plain = [c for c in candidates if not _negated(tokens(c), lex)]
+    best = process.extract(text, plain, scorer=fuzz.ratio, limit=2, score_cutoff=FUZZY_MIN)
     if not best:
         return None
     values = {candidates[b[0]] for b in best if b[1] >= best[0][1] - 2}
@@ -521,6 +524,8 @@ def _multi(units: Sequence[str], q: Asked, locale: str) -> Reading | None:
                 said_none = True
             elif value in chosen and not negated:
                 picked.append(value)
+    if _no_first(units, locale, q.state, q.negative):
+        return Reading([])  # "não, estamos todos bem de saúde": the no, then why
     label = _by_label(units, q.options, locale, weak=not picked)
     if label in chosen:
         picked.append(label)
@@ -532,6 +537,19 @@ def _multi(units: Sequence[str], q: Asked, locale: str) -> Reading | None:
     if polarity in ("unsure", "decline"):
         return UNSURE if polarity == "unsure" else DECLINE
     return None
+
+
+def _no_first(units: Sequence[str], locale: str, state: str, negative: str | None) -> bool:
+    """The answer opens with a clause that is only a no, and no "but" follows."""
+    if CLAUSE not in units:
+        return False
+    lex = lexicon(locale if locale in SUPPORTED else ENGLISH)
+    first = units[: units.index(CLAUSE)]
+    spans = lex.index(state).scan(units)
+    if any(s.label == "but" for s in spans):
+        return False
+    head = [s for s in spans if s.end <= len(first) and s.label != "ignore"]
+    return bool(head) and all(s.label in ("no", "negation", "none", f"v:{negative}") for s in head)
 
 
 _AGE_LABEL = re.compile(r"(\d+)\s*\+")

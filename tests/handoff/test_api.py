@@ -246,3 +246,23 @@ def test_a_supervisor_erases_a_persons_data_on_their_behalf(queued):
     assert sent[-1].address == PHONE
     log = client.get(f"/api/v1/audit?case_id={cid}", headers=bearer(queued.sup)).json()["items"]
     assert "erase" in [e["action"] for e in log]
+
+
+@pytest.mark.parametrize(
+    ("record", "contact"),
+    [({"contact_preference": "phone_call", "contact_phone": "this_number"},
+      {"preference": "phone_call", "phone": PHONE, "action": f"tel:{PHONE}"}),
+     ({"contact_preference": "sms", "contact_phone": "+351912000333"},
+      {"preference": "sms", "phone": "+351912000333", "action": "sms:+351912000333"}),
+     ({"contact_preference": "in_person"}, {"preference": "in_person", "phone": None, "action": None}),
+     ({}, {"preference": "this_chat", "phone": None, "action": None})],
+)
+def test_the_card_says_how_the_person_asked_to_be_contacted(queued, record, contact):
+    from bot.models import Conversation
+
+    with queued.db.transaction() as s:
+        conv = s.get(Conversation, queued.conv_id)
+        conv.record = {**(conv.record or {}), **record}
+    card = queued.client.get(f"/api/v1/cases/{queued.case_id}", headers=bearer(queued.sup)).json()
+    shown = {k: card["contact"][k] for k in ("preference", "phone", "action")}
+    assert shown == contact and card["contact"]["label"]

@@ -139,3 +139,17 @@ def test_claim_next_release_and_supervisor_reassign(hub):
     away = hub.client.post("/console/language", data={"csrf_token": token, "lang": "en", "next": "https://evil.example"},
                            follow_redirects=False)
     assert away.headers["location"] == "/console/"
+
+
+def test_a_phone_call_preference_shows_a_call_button(hub):
+    from bot.models import Conversation
+
+    conv_id = handed_over(hub.app, "+351910000006")
+    with hub.db.transaction() as s:
+        conv = s.get(Conversation, conv_id)
+        conv.record = {**(conv.record or {}), "contact_preference": "phone_call",
+                       "contact_phone": "this_number"}
+    caseworker(hub.db, "ana@example.org")
+    login(hub.client, "ana@example.org")
+    page = hub.client.get("/console/cases/1")
+    assert 'id="contact-action" href="tel:+351910000006"' in page.text
