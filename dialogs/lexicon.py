@@ -50,21 +50,26 @@ def _alt_at(alt: Alternative, units: Sequence[str], i: int) -> int:
 
 
 def _slots_at(slots: tuple[Slot, ...], units: Sequence[str], i: int, gap: int) -> int:
-    """End of the slots matched from ``i`` (the first slot exactly at ``i``), or -1."""
+    """End of the slots matched from ``i`` (the first slot exactly at ``i``), or -1: the
+    longest when words must be side by side; with gaps, the nearest ("15 साल का हूँ ... कोई
+    नहीं": a cue must not stretch to a later word and take a later negation with it)."""
     best = -1
     for alt in slots[0]:
         end = _alt_at(alt, units, i)
         if end < 0:
             continue
         if len(slots) == 1:
-            best = max(best, end)
+            best = max(best, end) if gap == 0 or best < 0 else min(best, end)
             continue
         for j in range(end, min(end + gap, len(units) - 1) + 1):
             found = _slots_at(slots[1:], units, j, gap)
-            if found > best:
-                best = found
-            if found >= 0 and gap == 0:
+            if found < 0:
+                continue
+            if gap:
+                best = found if best < 0 else min(best, found)
                 break
+            best = max(best, found)
+            break
     return best
 
 

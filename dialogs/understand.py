@@ -193,14 +193,21 @@ AMBIGUOUS = "ambiguous"  # yes and no both said: ask again, and ask no other lan
 def _polarity(spans: list[Found], lex: Lexicon, units: Sequence[str] = ()) -> str | None:
     """yes / no / unsure / decline / none from the decisive spans, or None.
 
-    "I don't know" and "rather not say" win. Otherwise the first thing said decides, except
-    that "but" hands the decision to what follows it, and a later clause may correct an
-    earlier one to "no" ("sim... quer dizer, não"); a later yes after a no is not trusted (a
-    "no" read as "yes" is the one mistake that must never happen): we ask again."""
+    "I don't know" and "rather not say" win, unless a clause before "rather not say"
+    answered ("змушували. не хочу розповідати": yes, and no details). Otherwise the first thing
+    said decides, except that "but" hands the decision to what follows it, and a later clause
+    may correct an earlier one to "no" ("sim... quer dizer, não"); a later yes after a no is
+    not trusted (a "no" read as "yes" is the one mistake that must never happen)."""
     labels = [s.label for s in spans]
-    for kind in ("unsure", "decline"):
-        if kind in labels:
-            return kind
+    if "unsure" in labels:
+        return "unsure"
+    if "decline" in labels:
+        first = next(s for s in spans if s.label == "decline")
+        answered = [s for s in spans if s.label in ("yes", "no", "negation")
+                    and CLAUSE in units[s.end:first.start]]
+        if not answered:
+            return "decline"
+        spans = [s for s in spans if s.end <= answered[-1].end]
     known: frozenset[int] = getattr(spans, "known", frozenset())
     spans = _after_but(spans)
     said = _said(spans, lex, units, known)

@@ -295,8 +295,9 @@ def _romanised(words: list[str]) -> Detection | None:
     scores["ur"] += shared / 2
     ranked = sorted(scores, key=lambda k: (-scores[k], ("hi", "ur", "pa", "ne", "bn").index(k)))
     best = ranked[0]
-    for locale in ("pa", "ne", "bn"):
-        if strong[locale] >= 1 and strong[locale] >= strong["hi"] + strong["ur"]:
+    hindustani = strong["hi"] + strong["ur"] + shared / 2
+    for locale in sorted(("pa", "ne", "bn"), key=lambda k: -strong[k]):
+        if strong[locale] >= 1 and strong[locale] >= hindustani:
             best = locale
             break
     else:

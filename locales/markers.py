@@ -101,7 +101,7 @@ NEPALI = _words(
     "phasiye gardai gareko vayo bhaneko kura"
 )
 BENGALI = _words(
-    "ami amar amake amra amader apni apnar apnake tumi tomar tomake ami ki kemon achen acho "
+    "ami amar amake amra amader apni apnar apnake tumi tomar tomake kemon achen acho "
     "ache achi nai nei jabo jete jaite chai chachhi korbo korte kori korchi kora korben hobe "
     "hoise hoyeche pari parbo parchi bolen bolo bolte jani janina desh deshe deshe bari barite "
     "taka poisa dhonnobad dhonyobad kothay ekhon ekhane shahajjo sahajjo dorkar lagbe dise "

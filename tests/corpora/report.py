@@ -1,4 +1,4 @@
-"""What the corpora say about one language: ``python -m tests.corpora.report pt [pt_BR ...]``.
+"""What the corpora say about one language: ``python -m tests.corpora.report [--held-out] pt ...``.
 
 Prints every answer misread (question, meant, understood, text), every danger message missed
 and every false alarm (with the cue that fired), and every first message answered in another
@@ -12,8 +12,10 @@ import sys
 from tests.corpora.score import score_answers, score_danger, score_first_messages
 
 
-def report(locale: str) -> None:
-    a, d, f = score_answers(locale), score_danger(locale), score_first_messages(locale)
+def report(locale: str, held_out: bool = False) -> None:
+    a = score_answers(locale, held_out)
+    d = score_danger(locale, held_out)
+    f = score_first_messages(locale, held_out)
     print(f"== {locale}: answers {a.right}/{a.total} ({a.accuracy:.1%}), no read as yes "
           f"{a.no_as_yes}; danger heard {d.heard}/{d.danger}, false alarms "
           f"{d.false_alarms}/{d.ordinary}; first messages {f.exact}/{f.total}")
@@ -28,5 +30,7 @@ def report(locale: str) -> None:
 
 
 if __name__ == "__main__":
-    for loc in sys.argv[1:] or ["en"]:
-        report(loc)
+    args = sys.argv[1:]
+    held = "--held-out" in args
+    for loc in [a for a in args if a != "--held-out"] or ["en"]:
+        report(loc, held)
