@@ -56,6 +56,7 @@ class Question:
     # (instead of ``intro`` in its own), and a shorter prompt where the menu is long.
     sms_intro: str | None = None
     sms_prompt: str | None = None
+    under_age: int | None = None    # a yes/no question about age: a typed age answers it
 
     def expecting(self, options: tuple[Choice, ...] | None = None) -> Expecting:
         kind = PARSERS.get(self.answer, "text")

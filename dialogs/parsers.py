@@ -91,6 +91,7 @@ class _AsChoice:
     answer: str = "choice"
     negative: str | None = None
     plain: tuple[str, ...] = ()
+    under_age: int | None = None
 
 
 def parse(q: Asked, text: str, locale: str) -> Reading | None:

@@ -131,18 +131,20 @@ def _districts() -> _Places:
 
 def parse_country(text: str, guess: bool = True) -> str | None:
     """ISO alpha-2 code of the country a person names ("Brasil", "brasileiro", "from Nepal",
-    "नेपालबाट", "afegão"); with ``guess``, one typo is forgiven."""
+    "नेपालबाट", "afegão"); with ``guess``, one typo is forgiven and endings are taken off
+    (without it, "pakka", sure, is not "pak" with an ending)."""
+    return _parse(_countries(), text, guess)
+
+
+def _parse(places: _Places, text: str, guess: bool) -> str | None:
     units = tokens(normalize(text))
     if not units:
         return None
-    places = _countries()
-    return places.find(units, everywhere().suffixes) or (places.guess(units) if guess else None)
+    if not guess:
+        return places.find(units, ())
+    return places.find(units, everywhere().suffixes) or places.guess(units)
 
 
 def parse_district(text: str, guess: bool = True) -> str | None:
     """ISO 3166-2:PT code of the district a person names ("Lisboa", "evora", "Funchal")."""
-    units = tokens(normalize(text))
-    if not units:
-        return None
-    places = _districts()
-    return places.find(units, everywhere().suffixes) or (places.guess(units) if guess else None)
+    return _parse(_districts(), text, guess)

@@ -89,7 +89,7 @@ QUESTIONS: tuple[Question, ...] = (
              HINT_NUMBER),
     Question("minors_count", "minors_count", "number",
              N_("How many of them are under 18 years old?"), HINT_NUMBER),
-    _yes_no("is_minor_alone", N_("Are you under 18 years old?")),
+    _yes_no("is_minor_alone", N_("Are you under 18 years old?"), under_age=18),
     Question("travel_document", "travel_document", "choice", N_("Do you have a passport?"),
              HINT_CHOICE, (_c("valid_passport", N_("Yes, a valid one")),
                            _c("expired_passport", N_("Yes, but it has expired")),

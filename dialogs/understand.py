@@ -60,6 +60,8 @@ class Asked(Protocol):
     def negative(self) -> str | None: ...
     @property
     def plain(self) -> tuple[str, ...]: ...
+    @property
+    def under_age(self) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +145,7 @@ def _after_but(spans: list[Found]) -> list[Found]:
     if buts:
         head = [s for s in spans[: buts[-1]] if s.label in ("yes", "no", "negation")]
         tail = [s for s in spans[buts[-1] + 1:] if s.label in ("yes", "no", "negation")]
-        if tail and not (head and head[0].label in ("no", "negation")):
+        if tail and not any(s.label in ("no", "negation") for s in head):
             return tail
     return words
 
@@ -171,8 +173,10 @@ def _said(spans: list[Found], lex: Lexicon, units: Sequence[str],
             if negated:
                 said[-1] = ("no", said[-1][1], own)
                 continue
-            if (lex.negation_after and after is not None and after.label in ("negation", "no")
-                    and after.start - span.end <= 1):
+            closing = after is not None and after.start == span.end and (
+                units[after.end:after.end + 1] in ((), (CLAUSE,)))  # "urgente não, mas..."
+            if after is not None and after.label in ("negation", "no") and (
+                    closing or (lex.negation_after and after.start - span.end <= 1)):
                 said.append(("no", clause_of[i], own))
                 skip.add(i + 1)
                 continue
@@ -202,9 +206,9 @@ def _polarity(spans: list[Found], lex: Lexicon, units: Sequence[str] = ()) -> st
     if "unsure" in labels:
         return "unsure"
     if "decline" in labels:
-        first = next(s for s in spans if s.label == "decline")
+        declined = next(s for s in spans if s.label == "decline")
         answered = [s for s in spans if s.label in ("yes", "no", "negation")
-                    and CLAUSE in units[s.end:first.start]]
+                    and CLAUSE in units[s.end:declined.start]]
         if not answered:
             return "decline"
         spans = [s for s in spans if s.end <= answered[-1].end]
@@ -246,11 +250,18 @@ def _first_heard(units: Sequence[str], locale: str, state: str | None) -> str | 
     found = _polarity(_decisive(spans, units, primary), primary, units)
     if found is not None or primary is english:
         return found
-    known = {i for s in spans for i in range(s.start, s.end)}
+    known = {i for s in spans for i in range(s.start, s.end) if not _alone(s, units)}
     rest = tuple(u if i not in known else CLAUSE for i, u in enumerate(units))
     if not _words_only(rest):
         return None
     return _polarity(_decisive(english.index(state).scan(rest), rest, english), english, rest)
+
+
+def _alone(span: Found, units: Sequence[str]) -> bool:
+    """A function word that is a clause of its own is not one ("no, obrigado")."""
+    return (span.label == "ignore" and span.end - span.start == 1
+            and units[span.start - 1:span.start] in ((), (CLAUSE,))
+            and units[span.end:span.end + 1] in ((), (CLAUSE,)))
 
 
 def _lexicons(locale: str, units: Sequence[str]) -> list[Lexicon]:
@@ -288,6 +299,15 @@ def _content(units: Sequence[str], lex: Lexicon) -> list[str]:
 
 def _negated(units: Sequence[str], lex: Lexicon) -> bool:
     return any(u in lex.negation_units for u in units)
+
+
+def _negates(units: Sequence[str], content: frozenset[str], lex: Lexicon) -> bool:
+    """A negation next to the label's own words ("pas de passeport"), not one of another
+    verb ("mon passeport est chez le chef, il veut pas le rendre")."""
+    marks = [i for i, u in enumerate(units) if u in lex.negation_units]
+    words = [j for j, u in enumerate(units) if u in content]
+    return any(0 < j - i <= 2 or (lex.negation_after and 0 < i - j <= 2)
+               for i in marks for j in words)
 
 
 def _distinctive(unit: str, lex: Lexicon) -> bool:
@@ -351,7 +371,8 @@ def _by_label(units: Sequence[str], options: tuple[Choice, ...], locale: str,
         # A label inside a longer answer: never a bare "Yes" or "No" ("no problem", "yes, but
         # I don't agree"): the words decide those, with their negations.
         holds = [(len(label.content), label.value) for label in agree
-                 if label.content <= said and not label.content <= lex.polar_units]
+                 if label.content <= said and not label.content <= lex.polar_units
+                 and (not label.negated or _negates(units, label.content, lex))]
         if holds:
             longest = max(holds)[0]
             best = {value for size, value in holds if size == longest}
@@ -460,6 +481,9 @@ def _yes_no(units: Sequence[str], q: Asked, locale: str) -> Reading | None:
     if picked == "skip":
         return DECLINE
     polarity = _first_heard(units, locale, q.state)
+    age = _age(units) if q.under_age is not None else None
+    if age is not None and q.under_age is not None and polarity not in ("unsure", "decline"):
+        return Reading(age < q.under_age)  # "Are you under 18?" "16"
     if polarity == AMBIGUOUS:
         return None
     if polarity is None:
@@ -471,6 +495,12 @@ def _yes_no(units: Sequence[str], q: Asked, locale: str) -> Reading | None:
         return Reading(fuzzy == "yes")
     typo = _typo(units, locale)
     return _as_yes_no(typo) if typo is not None else None
+
+
+def _age(units: Sequence[str]) -> int | None:
+    """The one number of an answer about age ("tenho 16", "mne 16 let", "我16岁")."""
+    numbers = [int(u) for u in units if u.isdigit()]
+    return numbers[0] if len(numbers) == 1 and 5 <= numbers[0] <= 99 else None
 
 
 def _typo(units: Sequence[str], locale: str) -> str | None:
@@ -609,6 +639,15 @@ def count(units: Sequence[str], locale: str, with_self: bool = True) -> int | No
         selves = [s.start for s in spans if s.label == "self"]
         if with_self and me and (persons or (numbers and selves[0] < numbers[0].start)):
             total += 1  # "eu e a minha mulher", "me + 2 kids": me, and them
+        lead = numbers[0] if numbers and numbers[0].start == spans[0].start else None
+        listed = lead is not None and len(spans) > 1 and (
+            units[lead.end:lead.end + 1] == (CLAUSE,)
+            or (spans[1].label == "self" and spans[1].start == lead.end))
+        if lead is not None and listed:
+            # "4, eu, o meu marido e 2 crianças": a total first, then who they are
+            rest = count(units[lead.end:], locale, with_self)
+            if rest is not None and rest <= int(lead.label):
+                return int(lead.label)
         return total
     return None
 

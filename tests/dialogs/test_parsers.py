@@ -11,7 +11,7 @@ import pytest
 from dialogs.base import Choice, Given, Text
 from dialogs.parsers import menu_choice, parse
 from dialogs.places import parse_country, parse_district
-from dialogs.understand import count, read_polarity, units_of
+from dialogs.understand import Reading, count, read_polarity, units_of
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Q:
     state: str = "test"
     negative: str | None = None
     plain: tuple[str, ...] = ()
+    under_age: int | None = None
 
 
 # (locale, yes words, no words, don't-know words)
@@ -89,6 +90,34 @@ def test_numbers_in_words_and_digits_of_any_script(text, number):
     assert count(units_of(text), locale) == number
 
 
+def test_a_total_first_then_who_they_are():
+    # "4, me, my husband and 2 kids" is four people, not 4 + 4.
+    assert count(units_of("4 eu meu esposo e as 2 crianças"), "pt_BR") == 4
+    assert count(units_of("cinco, mi marido, yo y tres peques"), "es") == 5
+    assert count(units_of("चार जना, म, श्रीमती र दुई छोराछोरी"), "ne") == 4
+    assert count(units_of("one, my baby"), "en", with_self=False) == 1
+    assert count(units_of("me, my wife and 3 kids"), "en") == 5
+
+
+@pytest.mark.parametrize(("text", "lang", "under"), [
+    ("tenho 16", "pt", True), ("mne 16 let", "ru", True), ("我16岁", "zh_Hans", True),
+    ("мне 19", "ru", False), ("no, I am 25", "en", False), ("yes", "en", True),
+])
+def test_an_age_answers_are_you_under_18(text, lang, under):
+    q = Q("yes_no", state="is_minor_alone", under_age=18)
+    assert parse(q, text, lang).value is under
+
+
+def test_a_yes_with_its_negation_after_it_is_a_no():
+    # "urgent? no, but I need help": the "but" never turns a no into a yes.
+    assert read_polarity("urgente não, mas preciso de ajuda para voltar", "pt", "in_danger_now") == "no"
+    assert read_polarity("voltar não", "pt", "wants_to_return") == "no"
+
+
+def test_a_lone_english_no_in_another_language():
+    assert read_polarity("no, obrigado", "pt") == "no"  # "no" is also Portuguese for "in the"
+
+
 def test_number_answers_are_bounded():
     q = Q("number", state="household_size")
     assert parse(q, "999", "en") is None and parse(q, "abc", "en") is None
@@ -110,6 +139,13 @@ def test_number_answers_are_bounded():
 )
 def test_countries_names_demonyms_typos_in_many_scripts(text, code):
     assert parse_country(text) == code
+
+
+def test_a_word_that_only_looks_like_a_country_with_an_ending():
+    # "pakka" (sure) is not "pak" + a Nepali ending: the answer is "not sure yet".
+    assert parse(Q("country", state="destination_country"), "hale pakka nahi", "pa") == \
+        Reading(None, "unsure")
+    assert parse_country("नेपालबाट") == "NP"
 
 
 def test_not_a_country():
