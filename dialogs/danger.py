@@ -74,6 +74,13 @@ def _whole(cue: Found, units: Sequence[str], every: Everywhere) -> bool:
     return bool(kept) and _slots_at(cue.pattern.slots, kept, 0, 0) == len(kept)
 
 
+def _ordinary(cue: Found, ordinary: Sequence[Found]) -> bool:
+    """A phrase that only sounds like danger overlaps the cue or touches it, a particle apart
+    at most ("vreau să mor" + "acasă": an old man who wants to die at home; "embassy ne" +
+    "passport jama kar liya": a renewal)."""
+    return any(o.start <= cue.end + 1 and o.end >= cue.start - 1 for o in ordinary)
+
+
 _CLAUSE = re.compile(r"[,.;:!?\n()，。！？；：、،؛؟۔]+")
 
 
@@ -100,6 +107,9 @@ def danger(text: str) -> Alarm | None:
     if not units:
         return None
     found = every.danger.all(units)
+    if not found:
+        return None
+    ordinary = every.ordinary.all(units)
     pleas: set[int] = set()  # the words of whole-message cues found among other words
     starts: set[int] = set()
     for cue in found:
@@ -109,7 +119,7 @@ def danger(text: str) -> Alarm | None:
             pleas.update(i for i in range(cue.start, cue.end) if units[i] in own)
             starts.add(cue.start)
             continue
-        if not _negated(cue, units, clauses, locale, every):
+        if not _negated(cue, units, clauses, locale, every) and not _ordinary(cue, ordinary):
             return Alarm(concept, locale, cue.pattern.source)
     if len(starts) > 1 and all(i in pleas or u in every.ignore_units for i, u in enumerate(units)):
         # Pleas in two languages and nothing else: "help por favor ajuda", "help помогите".

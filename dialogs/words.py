@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from dialogs.lexicon import PhraseIndex
 from locales.negotiate import SUPPORTED
 from locales.text import normalize, tokens
-from locales.words import CUE_GAP, Words, parse_pattern, words
+from locales.words import CUE_GAP, ORDINARY, Words, parse_pattern, words
 
 __all__ = ["POLARITY", "Everywhere", "Lexicon", "chain", "everywhere", "lexicon"]
 
@@ -125,6 +125,7 @@ class Everywhere:
 
     commands: PhraseIndex
     danger: PhraseIndex
+    ordinary: PhraseIndex                    # what only sounds like danger
     negations: dict[str, PhraseIndex]
     negation_after: frozenset[str]
     ignore_units: frozenset[str]
@@ -149,11 +150,14 @@ def _flat(pairs: Iterable[tuple[str, Iterable[str]]]) -> list[tuple[str, str]]:
 def everywhere() -> Everywhere:
     every = [words(loc) for loc in SUPPORTED]
     commands, cues, countries, places, languages = [], [], [], [], []
+    ordinary: list[tuple[str, str]] = []
     negations: dict[str, list[str]] = {}
     ignore: set[str] = set()
     for w in every:
         commands += _flat(w.commands.items())
-        cues += [(parse_pattern(e), (concept, w.locale)) for concept, es in w.danger.items() for e in es]
+        cues += [(parse_pattern(e), (concept, w.locale)) for concept, es in w.danger.items()
+                 if concept != ORDINARY for e in es]
+        ordinary += [(e, w.locale) for e in w.danger.get(ORDINARY, ())]
         countries += _flat(w.countries.items())
         places += _flat(w.places.items())
         languages += _flat(w.languages.items())
@@ -178,6 +182,7 @@ def everywhere() -> Everywhere:
     return Everywhere(
         commands=PhraseIndex(commands, common=common),
         danger=PhraseIndex(cues, gap=CUE_GAP, common=common),
+        ordinary=PhraseIndex(ordinary, common=common),
         negations=by_group,
         negation_after=frozenset(w.locale for w in every if w.negation_after),
         ignore_units=frozenset(ignore),

@@ -11,6 +11,8 @@ hyphen are one choice of several words ("se-quedó-con|tiene"). Chinese is match
 character by character, so "不想" is two units. In ``[danger]`` a cue may leave up to
 ``CUE_GAP`` other words between its words, and a cue starting with ``=`` counts only when it is
 the whole message ("=ajuda": "ajuda!" is a plea, "preciso de ajuda com o visto" is not).
+``[danger] ordinary`` lists what only sounds like danger, its words adjacent: a cue that one
+of them overlaps or touches does not count ("quero morrer na minha terra" is an old man going home).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ __all__ = [
     "COMMANDS",
     "CUE_GAP",
     "DANGER_CONCEPTS",
+    "ORDINARY",
     "Alternative",
     "Pattern",
     "Words",
@@ -49,6 +52,7 @@ DANGER_CONCEPTS = ("confinement", "documents_taken", "violence", "threats", "sex
 # "de 4 anos": an age, not a count.
 NUMBER_KEYS = ("self", "person", "people", "age")
 CUE_GAP = 3  # other words a danger cue allows between two of its words
+ORDINARY = "ordinary"  # [danger] key: phrases that only sound like danger
 _SECTIONS = ("review", "answers", "numbers", "questions", "countries", "places", "grammar",
              "commands", "danger", "languages")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -206,7 +210,7 @@ def _check_one(w: Words, command_words: Mapping[str, str]) -> list[str]:
         problems.append(f"{where}: review = {w.review!r}, want one of {REVIEW_STATUSES}")
     for section, table, known in (("answers", w.answers, ANSWER_KINDS),
                                   ("commands", w.commands, COMMANDS),
-                                  ("danger", w.danger, DANGER_CONCEPTS)):
+                                  ("danger", w.danger, (*DANGER_CONCEPTS, ORDINARY))):
         problems += [f"{where}: [{section}] unknown key {k!r}" for k in table if k not in known]
         for key, entries in table.items():
             problems += _syntax(f"{where}: [{section}] {key}", entries, cues=section == "danger")

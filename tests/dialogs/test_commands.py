@@ -69,6 +69,14 @@ def test_ordinary_answers_are_not_danger_or_commands():
         assert not is_danger(text) and match_command(text) is None
 
 
+def test_danger_said_not_to_have_happened_is_not_danger():
+    # "nobody hit me or threatened me"; a question about papers that says "emergency"
+    for text in ("ما حدا ضربني ولا هددني، بس بدي ارجع", "ما ضربني",
+                 "emergency certificate kaise banta hai embassy se?", "nobody hit me"):
+        assert not is_danger(text), text
+    assert is_danger("ضربني المعلم") and is_danger("emergency hai, madad karo")
+
+
 def test_help_and_privacy_reask_the_current_question():
     for word in ("help", "privacy"):
         step = run([*AT_DISTRICT, word])[-1]
