@@ -113,6 +113,19 @@ def script_counts(text: str) -> dict[str, int]:
     return counts
 
 
+def written_in(text: str) -> str | None:
+    """The script most of the letters are in (None: no letters)."""
+    counts = script_counts(text)
+    return max(counts, key=lambda s: counts[s]) if counts else None
+
+
+def could_be(locale: str, text: str) -> bool:
+    """Whether text could be written in ``locale``: any language may be romanised, but
+    Cyrillic is never English and Devanagari never Russian ("алло" on an English phone)."""
+    script = written_in(text)
+    return script is None or script == "Latn" or m.NATIVE_SCRIPT.get(locale) == script
+
+
 def detect(text: str | None) -> Detection | None:
     """The most likely supported language of text, or None if there is nothing to go on."""
     if not text:
@@ -258,18 +271,21 @@ def _romanised(words: list[str]) -> Detection | None:
     The best guess comes first; every other language with evidence is an alternative (the
     short SMS menu lists them; elsewhere the first is offered in one line)."""
     strong = {"hi": 0.0, "ur": 0.0, "pa": 0.0, "ne": 0.0, "bn": 0.0}
-    shared = weak = 0.0
+    shared = weak = punjabi = 0.0
     listed = _romanised_vocabulary()
     for w in words:
         where = listed.get(w)
         if where and w not in m.HINDUSTANI and w not in m.ROMAN_WEAK and not _marked(w):
             # A word the language's own lists write in Latin letters, and no Latin language
-            # does: a vote for it when it is the only one, for Hindustani when both list it.
-            if len(where) == 1:
-                strong[next(iter(where))] += 1
-            elif where <= {"hi", "ur"}:
+            # does: a vote for it when it is the only one; for Hindustani when Hindi or Urdu
+            # lists it (one spoken language: which list happens to have "agar" says nothing).
+            if where <= {"hi", "ur"}:
                 shared += 1
+            elif len(where) == 1:
+                strong[next(iter(where))] += 1
             continue
+        if w in m.PUNJABI_WEAK:
+            punjabi += 0.5
         if w in m.HINDUSTANI:
             shared += 1
         elif w in m.HINDI:
@@ -287,8 +303,11 @@ def _romanised(words: list[str]) -> Detection | None:
         elif w in m.ROMAN_WEAK:
             weak += 0.5
     distinctive = shared + sum(v for v in strong.values() if v >= 1)
-    if distinctive < 2 or (distinctive + weak < 0.3 * len(words) and distinctive < 3):
+    mixed = max(strong.values()) >= 2  # "hi, i want to go back nepal, kasari apply garne?"
+    if distinctive < 2 or (distinctive + weak < 0.3 * len(words) and distinctive < 3
+                           and not mixed):
         return None
+    strong["pa"] += punjabi if strong["pa"] else 0.0
     # Punjabi, Nepali and Bengali have their own words; Hindi vs Urdu only a few greetings.
     scores = dict(strong)
     scores["hi"] += shared / 2

@@ -32,6 +32,12 @@ SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
 )
 # A script only one supported language uses: one word is enough.
 UNIQUE_SCRIPT = {"Guru": "pa", "Beng": "bn", "Hani": "zh_Hans"}
+# The script each supported language is written in natively (any of them may be romanised).
+NATIVE_SCRIPT = {
+    "pt": "Latn", "pt_BR": "Latn", "en": "Latn", "es": "Latn", "fr": "Latn", "ro": "Latn",
+    "uk": "Cyrl", "ru": "Cyrl", "bg": "Cyrl", "ar": "Arab", "ur": "Arab", "hi": "Deva",
+    "ne": "Deva", "pa": "Guru", "bn": "Beng", "zh_Hans": "Hani",
+}  # fmt: skip
 
 # --- Cyrillic -----------------------------------------------------------------------------
 UK_LETTERS = frozenset("іїєґІЇЄҐ")
@@ -80,32 +86,41 @@ URDU = _words(
     "mashallah mehrbani meharbani meherbani khuda allah mulk bhaijan mujy mujay mjy hy hain? "
     "wapis tankhwah tankha tankhah zaroorat bohat bohot kia kr krna kro krein ap apko apka "
     "apki hamay humay pakistan pakistani lahore karachi islamabad sialkot gujranwala "
-    "faisalabad rawalpindi peshawar multan hafiz"
+    "faisalabad rawalpindi peshawar multan hafiz urdu maloomat malumat malumaat tareeqa tariqa "
+    "tareeqah idara idaara kaghzat kaghazat jee slam kesy kesay"
 )
 HINDI = _words(
     "namaste namaskar dhanyavad dhanyawad kripya sahayata bhagwan jankari jaankari bharat "
-    "india indian hindustan delhi dilli mumbai haryana bihar rajasthan gujarat uttar pradesh "
-    "rupaye ram"
+    "hindustan delhi dilli mumbai haryana bihar rajasthan gujarat uttar pradesh "
+    "rupaye ram hindi"
 )
 PUNJABI = _words(
     "tusi tussi menu mainu mainoo sanu saanu tuhanu tuhadi tuhada chahida chahidi "
     "chahunda chahundi kiven kive kidda kiddan hega hege haan gal pind veer paaji paji "
     "sat sri akal dasso daso vich leya karan sadi sada sadda wapis kithe tenu reha rehnda "
-    "karda kardi jaanda aaunda geya keha"
+    "karda kardi jaanda aaunda geya keha ch vich nal naal kol hor kuj asi ethe othe kithon "
+    "sakya sakda sakdi paina pauna kita kitta ditta litta milya janda jandi aunda aundi "
+    "chaunda chaundi ssa kinne kiwe dasso tuhade sade lai dau dinde dindi lainde karde jaande"
 )
+# Short Punjabi particles other languages also write ("da", "nu", "ton"): weight for Punjabi
+# only once the text is known to be romanised South Asian.
+PUNJABI_WEAK = _words("da di de nu nun ton to ni si aa ae ne bai")
 NEPALI = _words(
     "malai mero hamro chha cha chhu chu chan chhan chhaina chaina chahanchu chahanchhu "
     "chahinchha chahincha chahiyo garna garnu garne garchu hunuhuncha hunuhunchha huncha "
     "hajur tapai tapain tapaai kasari kati aba bhayo thiyo pani farkina farkana farkan "
     "harayo maddat sahayog didi liyo hola dherai gahro sahu sathi kina kasto timi hami "
-    "phasiye gardai gareko vayo bhaneko kura"
+    "phasiye gardai gareko vayo bhaneko kura lagi kaha kahaa bharne milcha milchha sunen "
+    "sakincha sakinchha paunu haru nepali sachai sachchai parcha parchha hunchha bhane"
 )
 BENGALI = _words(
     "ami amar amake amra amader apni apnar apnake tumi tomar tomake kemon achen acho "
     "ache achi nai nei jabo jete jaite chai chachhi korbo korte kori korchi kora korben hobe "
     "hoise hoyeche pari parbo parchi bolen bolo bolte jani janina desh deshe deshe bari barite "
     "taka poisa dhonnobad dhonyobad kothay ekhon ekhane shahajjo sahajjo dorkar lagbe dise "
-    "dilo niye nite thaki thakte fire ferot kaj kajer malik jodi keno bhalo kharap"
+    "dilo niye nite thaki thakte fire ferot kaj kajer malik jodi keno bhalo kharap kivabe "
+    "kibhabe kemne pawa paoa jabe lage sotti naki shunlam shunechi eta ota der jonno jonne "
+    "bangla bangladeshi kotha bola"
 )
 # Place names say which language once we know the text is romanised South Asian, but an
 # English "I am from Nepal" must not make it so.

@@ -126,6 +126,15 @@ def test_romanised_south_asian_is_offered_not_asserted() -> None:
     assert ne is not None and ne.locale == "ne"
     pa = detect("tusi menu dasso passport kiven banda")
     assert pa is not None and pa.locale == "pa"
+    # Punjabi particles ("ch", "ton", "da") once the text is South Asian; Hindi or Urdu lists
+    # that happen to hold a word ("agar", "hoga") are no evidence between the two.
+    pa = detect("main student haan lisbon ch, fees nahi bhar sakya, wapas jana chahunda")
+    assert pa is not None and pa.locale == "pa"
+    hi = detect("hello sir mujhe india wapas jana hai kaise hoga")
+    assert hi is not None and hi.locale == "hi" and hi.alternatives[0] == "ur"
+    # Mostly English, but two Nepali words say who is writing.
+    ne = detect("hi, i want to go back nepal, kasari apply garne?")
+    assert ne is not None and ne.locale == "ne"
     for english in (
         "I am from Nepal and I lived in India for two years",
         "Malik and Karan are my friends from work",

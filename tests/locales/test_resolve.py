@@ -114,6 +114,15 @@ def test_weak_detection_only_decorates_a_hint() -> None:
     assert got == Resolution("uk", "telegram")
 
 
+def test_a_weak_guess_in_its_own_script_beats_a_prior_it_cannot_be_written_in() -> None:
+    # "алло" on a phone set to English: too short to be sure, but never English.
+    got = resolve(None, "алло", None, "en", None, False, settled=False, detector=fake("ru", 0.25))
+    assert got == Resolution("ru", "detected")
+    # Latin letters can be any language romanised: the prior stays.
+    kept = resolve(None, "salam", None, "en", None, False, settled=False, detector=fake("ar", 0.25))
+    assert kept == Resolution("en", "telegram")
+
+
 @pytest.mark.usefixtures("preloaded")
 @pytest.mark.parametrize(
     ("text", "current", "telegram", "phone", "ongoing", "locale", "ask"),
