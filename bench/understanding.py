@@ -33,7 +33,7 @@ def _cost_us(fn: Any, items: list[Any], rounds: int = 3) -> float:
     return round(best / len(items) * 1e6, 1)
 
 
-def _held_out() -> dict[str, Any]:
+def _held_out(table: list[tuple[str, Any, str]]) -> dict[str, Any]:
     """The same figures on the held-out set (never used to tune the word lists): how the
     lists do on what nobody has written yet."""
     totals = dict.fromkeys(("answers", "right", "no_as_yes", "danger", "heard", "ordinary",
@@ -46,6 +46,13 @@ def _held_out() -> dict[str, Any]:
             out[f"held_out.understanding.{loc}.accuracy"] = round(a.accuracy, 3)
         if d.danger:
             out[f"held_out.danger.{loc}.recall"] = round(d.recall, 3)
+        if f.total:
+            out[f"held_out.language.{loc}.exact"] = round(f.exact / f.total, 3)
+        if a.total and d.danger and f.total:
+            table.append((loc, f"{a.accuracy:.1%} of {a.total}",
+                          f"no->yes {a.no_as_yes}; danger recall {d.recall:.1%} of {d.danger}, "
+                          f"false alarms {d.false_alarms}/{d.ordinary}; first message exact "
+                          f"{f.exact}/{f.total}, family {f.family}/{f.total}"))
         for key, value in (("answers", a.total), ("right", a.right), ("no_as_yes", a.no_as_yes),
                            ("danger", d.danger), ("heard", d.heard), ("ordinary", d.ordinary),
                            ("alarms", d.false_alarms), ("first", f.total), ("exact", f.exact),
@@ -100,7 +107,8 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
     results["language.first_message.exact_or_offered"] = round(totals["offered"] / totals["first"], 3)
     results["language.first_message.sms_exact_or_menu"] = round(totals["sms"] / totals["first"], 3)
 
-    results.update(_held_out())
+    held_out: list[tuple[str, Any, str]] = []
+    results.update(_held_out(held_out))
     messages = [(line[2],) for loc in locales() for line in rows("danger", loc)]
     answers = [(line[0], line[2], loc) for loc in locales() for line in rows("answers", loc)]
     # The check itself, not its cache of recent messages (a turn's "yes" is mostly a cache hit).
@@ -110,6 +118,8 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
     results["understanding.cost_us_per_answer"] = _cost_us(understood, answers)
 
     print_table("understanding, per locale (corpora written by native speakers)", table)
+    if held_out:
+        print_table("understanding, held out per locale (never used for tuning)", held_out)
     print_table("understanding, overall", [
         (key, results[key], "") for key in (
             "understanding.accuracy", "understanding.no_as_yes", "understanding.not_yes_as_yes",

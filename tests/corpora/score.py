@@ -169,8 +169,14 @@ class LanguageScore:
     misses: list[tuple[str, str]] = field(default_factory=list)  # got, text
 
 
-def family_of(locale: str | None) -> str | None:
-    return "pt" if locale == "pt_BR" else locale
+def family_of(locale: str | None, text: str = "") -> str | None:
+    """Portuguese is one family; so are Hindi and Urdu written in Latin letters: one spoken
+    language (Hindustani) that only its script tells apart, and romanised text has none."""
+    if locale == "pt_BR":
+        return "pt"
+    if locale == "ur" and all(ord(c) < 0x250 for c in text if c.isalpha()):
+        return "hi"
+    return locale
 
 
 def device_for(locale: str) -> str:
@@ -203,7 +209,7 @@ def score_first_messages(locale: str, held_out: bool = False) -> LanguageScore:
         chosen = first_language(text, device)
         score.total += 1
         score.exact += chosen.locale == locale
-        score.family += family_of(chosen.locale) == family_of(locale)
+        score.family += family_of(chosen.locale, text) == family_of(locale, text)
         score.offered += chosen.locale == locale or chosen.offer == locale
         sms = first_language(text, device, "sms")
         score.sms_menu += sms.locale == locale or locale in sms.shortlist

@@ -20,7 +20,35 @@ from tests.corpora.score import (
 ANSWERS, DANGER, FALSE_ALARMS = 0.97, 0.98, 0.01
 EXACT, EXACT_EACH, FAMILY = 0.97, 0.90, 0.99
 # Below-target floors, per (figure, locale): what the corpus measured, not what we want.
-FLOOR: dict[tuple[str, str], float] = {}
+# Greetings and pleas with no language in them ("hello", "help", "olá") are answered in the
+# device's language; romanised Hindustani is answered in Hindi with Urdu offered; unmarked
+# Portuguese in European Portuguese with Brazilian offered (README, "Language").
+FLOOR: dict[tuple[str, str], float] = {
+    ("exact", "pt"): 0.89, ("exact", "pt_BR"): 0.84, ("exact", "en"): 0.88,
+    ("exact", "ur"): 0.74, ("exact", "ne"): 0.88,
+    ("exact", "all"): 0.92, ("family", "all"): 0.94,
+}
+# The held-out set (never tuned on), as measured: answers, "no" read as "yes", danger heard,
+# first message exact, first message in the right family. Any change must not lower these.
+HELD_OUT: dict[str, tuple[float, int, float, float, float]] = {
+    "pt": (0.98, 0, 0.81, 0.77, 0.97),
+    "pt_BR": (0.98, 0, 0.90, 0.73, 0.97),
+    "en": (0.96, 0, 0.88, 0.86, 0.86),
+    "es": (0.97, 0, 0.85, 0.94, 0.94),
+    "fr": (0.98, 0, 0.78, 0.97, 0.97),
+    "ro": (0.97, 0, 0.79, 0.91, 0.91),
+    "uk": (0.95, 0, 0.75, 0.94, 0.94),
+    "ru": (0.98, 0, 0.75, 0.91, 0.91),
+    "bg": (0.95, 0, 0.83, 0.97, 0.97),
+    "ar": (0.96, 0, 0.74, 0.94, 0.94),
+    "ur": (0.98, 0, 0.81, 0.65, 0.95),
+    "hi": (0.97, 0, 0.78, 0.90, 0.90),
+    "pa": (0.95, 0, 0.81, 0.77, 0.77),
+    "ne": (0.93, 3, 0.70, 0.79, 0.79),
+    "bn": (0.93, 0, 0.82, 0.82, 0.82),
+    "zh_Hans": (0.97, 0, 0.80, 1.00, 1.00),
+}
+HELD_OUT_FALSE_ALARMS = 0.017
 
 
 def _floor(figure: str, locale: str, target: float) -> float:
@@ -67,3 +95,24 @@ def test_first_message_language_overall():
     family = sum(s.family for s in scores) / total
     assert exact >= _floor("exact", "all", EXACT), exact
     assert family >= _floor("family", "all", FAMILY), family
+
+
+@pytest.mark.parametrize("locale", locales())
+def test_held_out_set_does_not_get_worse(locale):
+    answers, no_as_yes, danger, exact, family = HELD_OUT[locale]
+    a = score_answers(locale, held_out=True)
+    d = score_danger(locale, held_out=True)
+    f = score_first_messages(locale, held_out=True)
+    assert a.total >= 100 and d.danger >= 30 and f.total >= 30
+    assert a.no_as_yes <= no_as_yes, [m for m in a.misses if m[1] == "no" and m[2] == "yes"]
+    assert a.accuracy >= answers, a.misses
+    assert d.recall >= danger, d.misses
+    assert f.exact / f.total >= exact, f.misses
+    assert f.family / f.total >= family, f.misses
+
+
+def test_held_out_false_alarms_overall():
+    scores = [score_danger(loc, held_out=True) for loc in locales()]
+    alarms = sum(s.false_alarms for s in scores)
+    assert alarms / sum(s.ordinary for s in scores) <= HELD_OUT_FALSE_ALARMS, \
+        [a for s in scores for a in s.alarms]
