@@ -482,8 +482,11 @@ def _yes_no(units: Sequence[str], q: Asked, locale: str) -> Reading | None:
         return DECLINE
     polarity = _first_heard(units, locale, q.state)
     age = _age(units) if q.under_age is not None else None
-    if age is not None and q.under_age is not None and polarity not in ("unsure", "decline"):
-        return Reading(age < q.under_age)  # "Are you under 18?" "16"
+    # "Are you under 18?" "16": the age answers. The limit itself is no age when words
+    # around it said yes or no ("未满18岁", "sub 18", "no, I'm 18").
+    if age is not None and q.under_age is not None and polarity not in ("unsure", "decline") \
+            and not (age == q.under_age and polarity in ("yes", "no")):
+        return Reading(age < q.under_age)
     if polarity == AMBIGUOUS:
         return None
     if polarity is None:

@@ -102,6 +102,8 @@ def test_a_total_first_then_who_they_are():
 @pytest.mark.parametrize(("text", "lang", "under"), [
     ("tenho 16", "pt", True), ("mne 16 let", "ru", True), ("我16岁", "zh_Hans", True),
     ("мне 19", "ru", False), ("no, I am 25", "en", False), ("yes", "en", True),
+    # The limit itself, with words around it: the words answer.
+    ("yes, under 18", "en", True), ("no, I am 18", "en", False), ("I am 18", "en", False),
 ])
 def test_an_age_answers_are_you_under_18(text, lang, under):
     q = Q("yes_no", state="is_minor_alone", under_age=18)
