@@ -23,6 +23,9 @@ def match_command(text: str) -> str | None:
     found = every.commands.whole(units)
     if found is None:
         kept = [u for u in units if u not in every.ignore_units]
-        if kept and len(kept) < len(units):
+        # Politeness aside ("stop please"), but never down to a two-letter code of another
+        # language: "td bom" is Portuguese for "all good", not Chinese SMS "TD" (unsubscribe).
+        short_code = "".join(kept).isascii() and len("".join(kept)) <= 2
+        if kept and len(kept) < len(units) and not short_code:
             found = every.commands.whole(kept)
     return str(found.label) if found is not None else None

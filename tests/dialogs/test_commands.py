@@ -65,8 +65,10 @@ def test_danger_before_consent_is_urgent_too():
 
 
 def test_ordinary_answers_are_not_danger_or_commands():
-    for text in ("sim", "não", "preciso de ajuda para voltar", "Lisboa", "3 pessoas", "no"):
+    for text in ("sim", "não", "preciso de ajuda para voltar", "Lisboa", "3 pessoas", "no",
+                 "td bom"):  # "all good", not the Chinese SMS unsubscribe code "TD"
         assert not is_danger(text) and match_command(text) is None
+    assert match_command("td") == "stop" and match_command("stop please") == "stop"
 
 
 def test_danger_said_not_to_have_happened_is_not_danger():
