@@ -113,10 +113,23 @@ def script_counts(text: str) -> dict[str, int]:
     return counts
 
 
+def _script(counts: dict[str, int]) -> str | None:
+    """The script a text is written in: most of its letters', unless a few letters of another
+    script sit among Latin ones ("Hello, I'm from Ukraine, мені треба додому": English words
+    around the person's own script, which says more than the borrowed words)."""
+    if not counts:
+        return None
+    script = max(counts, key=lambda s: counts[s])
+    if script == "Latn":
+        native = max((s for s in counts if s != "Latn"), key=lambda s: counts[s], default=None)
+        if native is not None and counts[native] >= MIXED_SCRIPT_LETTERS:
+            return native
+    return script
+
+
 def written_in(text: str) -> str | None:
-    """The script most of the letters are in (None: no letters)."""
-    counts = script_counts(text)
-    return max(counts, key=lambda s: counts[s]) if counts else None
+    """The script a text is written in (None: no letters)."""
+    return _script(script_counts(text))
 
 
 def could_be(locale: str, text: str) -> bool:
@@ -135,13 +148,10 @@ def detect(text: str | None) -> Detection | None:
     counts = script_counts(cleaned)
     if not counts:
         return None
-    script = max(counts, key=lambda s: counts[s])
-    if script == "Latn":
-        # "Hello, I'm from Ukraine, мені треба додому": English words around the person's own
-        # script; the script of their language says more than the borrowed words.
-        native = max((s for s in counts if s != "Latn"), key=lambda s: counts[s], default=None)
-        if native is not None and counts[native] >= MIXED_SCRIPT_LETTERS:
-            script = native
+    script = _script(counts)
+    if script != max(counts, key=lambda s: counts[s]):
+        # Only the native words go on: lingua, given the English around them, says English.
+        cleaned = " ".join(w for w in _WORD.findall(cleaned) if written_in(w) == script)
     if script in m.UNIQUE_SCRIPT:
         if script == "Hani" and ("Kana" in counts or "Hang" in counts):
             return None  # Japanese or Korean mixed with Han characters

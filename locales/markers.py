@@ -111,7 +111,8 @@ NEPALI = _words(
     "hajur tapai tapain tapaai kasari kati aba bhayo thiyo pani farkina farkana farkan "
     "harayo maddat sahayog didi liyo hola dherai gahro sahu sathi kina kasto timi hami "
     "phasiye gardai gareko vayo bhaneko kura lagi kaha kahaa bharne milcha milchha sunen "
-    "sakincha sakinchha paunu haru nepali sachai sachchai parcha parchha hunchha bhane"
+    "sakincha sakinchha paunu haru nepali sachai sachchai parcha parchha hunchha bhane barema "
+    "bujhna bujhnu chahanthe chahanthyo chahnchu paincha painchha garthe garthyo sakiyo dai"
 )
 BENGALI = _words(
     "ami amar amake amra amader apni apnar apnake tumi tomar tomake kemon achen acho "
@@ -120,7 +121,7 @@ BENGALI = _words(
     "taka poisa dhonnobad dhonyobad kothay ekhon ekhane shahajjo sahajjo dorkar lagbe dise "
     "dilo niye nite thaki thakte fire ferot kaj kajer malik jodi keno bhalo kharap kivabe "
     "kibhabe kemne pawa paoa jabe lage sotti naki shunlam shunechi eta ota der jonno jonne "
-    "bangla bangladeshi kotha bola"
+    "bangla bangladeshi kotha bola diben diyen asole asolei kortam jaitam zaitam desho"
 )
 # Place names say which language once we know the text is romanised South Asian, but an
 # English "I am from Nepal" must not make it so.
