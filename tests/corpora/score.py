@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 POLAR = ("yes", "no")
 
 
-TUNING, HELD_OUT = ("", ".2", ".3"), (".held_out",)
+TUNING, HELD_OUT = ("", ".2", ".3", ".4"), (".held_out",)
 
 
 def rows(kind: str, locale: str, held_out: bool = False) -> Iterator[list[str]]:
