@@ -18,7 +18,7 @@ from dialogs.engine import Question, register
 from dialogs.outcome import details, explain, needs_handoff
 from dialogs.rules import decide
 from dialogs.runner import FlowDialog, split_state
-from dialogs.screening import FLOW, NEEDS_NUMBER
+from dialogs.screening import EXPLOITATION, FLOW, NEEDS_NUMBER
 from dialogs.understand import Reading
 
 __all__ = ["ScreeningDialog"]
@@ -69,7 +69,11 @@ class ScreeningDialog(FlowDialog):
             return
         if q.state == "work_safety":  # the gate of the indicator block: the list starts empty
             if value is not None and value != "skip":
-                data["trafficking_indicators"] = list(data.get("trafficking_indicators") or [])
+                items = list(data.get("trafficking_indicators") or [])
+                if value is True and EXPLOITATION not in items:
+                    # A yes here counts even if every detail after it is skipped.
+                    items.append(EXPLOITATION)
+                data["trafficking_indicators"] = items
             return
         if value == "same_as_nationality":
             value = data.get("nationality")

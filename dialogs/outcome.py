@@ -119,16 +119,21 @@ def explain(outcome: Mapping[str, Any], priced_per_segment: bool = False,
     # and what to bring go in their own messages, each under a neutral first line.
     about, about_more = _about(programme)
     more: list[Text] = []
+    # Whoever fears going back, or does not know, hears of asylum advice whatever the
+    # programme, and is never pointed to their embassy.
+    fear = "fears_return" in reasons or "fears_return_unknown" in reasons
     if programme in ("eu_trafficking_fund", "trafficking_support"):
         more.append(item("helplines.trafficking"))
         if "arvore_possible" in reasons:
             more.append(Text(_ARVORE_TOO))
-    elif programme == "asylum_info":
-        more.append(item("referrals.cpr"))
     elif programme == "out_of_scope":
         first.append(item("referrals.abroad"))
-    elif programme != "arvore" and "undecided" not in reasons:
-        more += [item("helplines.migrants"), item("referrals.consulate")]
+    elif programme not in ("arvore", "asylum_info") and "undecided" not in reasons:
+        more.append(item("helplines.migrants"))
+        if not fear:
+            more.append(item("referrals.consulate"))
+    if fear or programme == "asylum_info":
+        more.append(item("referrals.cpr"))
     if "domestic_violence" in outcome.get("vulnerabilities", ()):
         more.append(item("helplines.violence"))
     handoff = needs_handoff(outcome)

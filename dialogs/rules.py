@@ -3,8 +3,9 @@
 The outcome is ``{programme, eligibility, priority, reasons, rules_version}``. The rules are
 ordered by safety: out of scope first, then trafficking, then fear of return (asylum information
 before any return talk, DOMAIN.md §4), then the wish to return, then ARVoRe's exclusions
-(DOMAIN.md §1.2). Bump RULES_VERSION whenever a decision can change, so that stored outcomes
-can be told apart.
+(DOMAIN.md §1.2). Fear answered "I don't know" is never taken for a no, and a child alone is
+never simply likely eligible: both go to a person. Bump RULES_VERSION whenever a decision can
+change, so that stored outcomes can be told apart.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dialogs.places import EU
 
 __all__ = ["PRIORITIES", "PROGRAMMES", "RULES_VERSION", "decide", "is_eu_national"]
 
-RULES_VERSION = "2026.11.1"
+RULES_VERSION = "2026.12.1"
 
 PROGRAMMES = ("arvore", "eu_trafficking_fund", "trafficking_support", "asylum_info", "referral",
               "out_of_scope")
@@ -62,6 +63,8 @@ def _arvore(record: Mapping[str, Any], reasons: list[str]) -> tuple[str, str]:
     reasons.append("third_country_national")
     reasons.append("wants_to_return")
     review = False
+    if record.get("is_minor_alone") is True:
+        review = True  # a child alone is never simply "likely eligible": a person decides
     if record.get("nationality") is None:
         reasons.append("nationality_unknown")
         review = True
@@ -113,6 +116,11 @@ def decide(record: Mapping[str, Any]) -> dict[str, Any]:
         programme, eligibility = "referral", "not_eligible"
     else:
         programme, eligibility = _arvore(record, reasons)
+    if "fears_return" in record and record.get("fears_return") is None \
+            and programme != "out_of_scope":
+        # Asked, and "I don't know" or "rather not say": not a no. A person looks at it.
+        reasons.append("fears_return_unknown")
+        eligibility = "needs_review"
     priority = _priority(record, programme, reasons)
     return {
         "programme": programme,

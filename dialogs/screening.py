@@ -16,7 +16,7 @@ from dialogs.base import N_, Choice, Text
 from dialogs.engine import Flow, Question
 from dialogs.places import EU
 
-__all__ = ["CONTACT_OPTIONS", "FLOW", "INDICATORS", "NEEDS_NUMBER"]
+__all__ = ["CONTACT_OPTIONS", "EXPLOITATION", "FLOW", "INDICATORS", "NEEDS_NUMBER"]
 
 
 def _c(value: str, label: str) -> Choice:
@@ -43,6 +43,8 @@ def _yes_no(state: str, prompt: str, unknown: bool = False, **kw: Any) -> Questi
 CONTACT_OPTIONS = (_c("this_chat", N_("Here in this chat")), _c("phone_call", N_("A phone call")),
                    _c("sms", N_("By SMS")), _c("in_person", N_("In person, at an office")))
 NEEDS_NUMBER = frozenset({"phone_call", "sms"})
+# Yes at the overall exploitation question: an indicator even if every detail is skipped.
+EXPLOITATION = "exploitation_reported"
 
 # The trafficking indicator questions (DOMAIN.md §3.3, ACM self-screening leaflet), in order.
 INDICATORS: tuple[tuple[str, str], ...] = (
@@ -145,8 +147,7 @@ TRANSITIONS: tuple[dict[str, Any], ...] = (
     _t("nationality", "wants_to_return", "eu_national"),
     _t("nationality", "eu_family_member"),
     _t("eu_family_member", "wants_to_return"),
-    _t("wants_to_return", "work_safety", "wants_no"),
-    _t("wants_to_return", "fears_return"),
+    _t("wants_to_return", "fears_return"),  # of everyone: staying may be fleeing
     _t("fears_return", "destination_country", "arvore_path", unless=("said_yes",)),
     _t("fears_return", "work_safety"),
     _t("destination_country", "household_size"),
@@ -181,7 +182,6 @@ GUARDS = {
     "skipped": lambda record, value: value == "skip",
     "danger_known": lambda record, value: record.get("in_danger_now") is True,
     "eu_national": lambda record, value: record.get("nationality") in EU,
-    "wants_no": lambda record, value: value == "no",
     "arvore_path": _arvore_path,
     "travels_with_others": lambda record, value: isinstance(value, int) and value > 1,
     # A call or an SMS, and the number is not the one the person writes from.

@@ -35,7 +35,14 @@ BASE = {"in_portugal": True, "nationality": "BR", "eu_family_member": False,
         ({"in_portugal": False}, "out_of_scope", "not_eligible", "low", "not_in_portugal"),
         ({"in_portugal": False, "in_danger_now": True}, "out_of_scope", "not_eligible", "urgent", "in_danger"),
         ({"in_danger_now": True}, "arvore", "likely_eligible", "urgent", "in_danger"),
-        ({"household_size": 1, "is_minor_alone": True}, "arvore", "likely_eligible", "urgent", "minor_alone"),
+        # A child alone is never simply likely eligible: a person decides, at once.
+        ({"household_size": 1, "is_minor_alone": True}, "arvore", "needs_review", "urgent", "minor_alone"),
+        # Fear answered "I don't know" is not a no.
+        ({"fears_return": None}, "arvore", "needs_review", "normal", "fears_return_unknown"),
+        # Yes to exploitation with every detail skipped is still an indicator.
+        ({"trafficking_indicators": ["exploitation_reported"]}, "trafficking_support", "needs_review", "high", "arvore_possible"),
+        # Fear is asked of those who stay too: protection first.
+        ({"wants_to_return": "no", "fears_return": True}, "asylum_info", "needs_review", "high", "fears_return"),
         ({"vulnerabilities": ["medical"]}, "arvore", "likely_eligible", "high", "vulnerable"),
     ],
 )
@@ -95,3 +102,24 @@ def test_rules_never_send_the_excluded_to_arvore_and_always_decide_once(record):
     for reply in replies:  # English text as sent: about 4 SMS segments once translated
         assert sum(len(t.msgid.format(**t.params)) + 2 for t in reply.parts) <= 290
     assert isinstance(needs_handoff(outcome), bool)
+
+
+def _said(outcome):
+    return [part.msgid for reply in explain(outcome) for part in reply.parts]
+
+
+@pytest.mark.parametrize("change", [
+    {"wants_to_return": "no", "fears_return": True},
+    {"wants_to_return": "no", "fears_return": True, "trafficking_indicators": ["debt"]},
+    {"fears_return": None},
+    {"wants_to_return": "no", "fears_return": None},
+])
+def test_whoever_fears_return_hears_of_asylum_advice_and_never_of_their_embassy(change):
+    said = _said(decide({**BASE, **change}))
+    assert any(m.startswith("CPR") for m in said), said
+    assert not any("embassy" in m for m in said), said
+
+
+def test_who_does_not_fear_return_may_still_be_pointed_to_their_consulate():
+    said = _said(decide({**BASE, "wants_to_return": "no"}))
+    assert any("embassy" in m for m in said) and not any(m.startswith("CPR") for m in said)

@@ -85,7 +85,8 @@ def test_eu_national_skips_arvore_only_questions_and_trafficking_goes_to_eu_fund
     steps = check(table, "ro")
     assert steps[8].expecting.code == "documents_withheld"
     last = steps[-1]
-    assert last.record["trafficking_indicators"] == ["documents_withheld", "unpaid_wages"]
+    assert last.record["trafficking_indicators"] == ["exploitation_reported", "documents_withheld",
+                                                     "unpaid_wages"]
     assert "eu_family_member" not in last.record and "household_size" not in last.record
     assert last.outcome["programme"] == "eu_trafficking_fund"
     assert last.outcome["priority"] == "high" and last.actions == ("handoff",)
@@ -101,8 +102,10 @@ START = ["yes", "no", "yes", "Porto", "India"]
         ([*START, "no", "yes", "yes", "no", "none", "1"], "asylum_info", "needs_review", True),
         # undecided: counselling referral
         ([*START, "no", "3", "no", "no", "none", "1"], "referral", "needs_review", True),
-        # does not want to return
-        ([*START, "no", "no", "no", "none", "1"], "referral", "not_eligible", False),
+        # does not want to return, and is asked about fear all the same
+        ([*START, "no", "no", "no", "no", "none", "1"], "referral", "not_eligible", False),
+        # does not want to return because they fear it: protection, not the embassy
+        ([*START, "no", "no", "yes", "no", "none", "1"], "asylum_info", "needs_review", True),
         # EU family member wanting to return: not ARVoRe
         ([*START, "yes", "yes", "no", "no", "none", "1"], "referral", "not_eligible", False),
         # previous beneficiary
@@ -112,8 +115,11 @@ START = ["yes", "no", "yes", "Porto", "India"]
         ([*START, "no", "yes", "no", "India", "1", "no", "1", "no", "I don't know", "no", "none",
           "1"], "arvore", "needs_review", True),
         # third-country trafficking: trafficking support
-        ([*START, "no", "no", "yes", "yes", "no", "no", "no", "yes", "no", "no", "1 5", "1"],
+        ([*START, "no", "no", "no", "yes", "yes", "no", "no", "no", "yes", "no", "no", "1 5", "1"],
          "trafficking_support", "needs_review", True),
+        # yes to exploitation, every detail skipped: still trafficking support
+        ([*START, "no", "yes", "no", "India", "1", "no", "1", "no", "no", "yes", "@skip", "none",
+          "1"], "trafficking_support", "needs_review", True),
     ],
 )
 def test_every_outcome(says, programme, eligibility, handoff):
@@ -125,10 +131,11 @@ def test_every_outcome(says, programme, eligibility, handoff):
 
 
 def test_vulnerable_trafficking_case_is_high_priority_with_reasons():
-    says = [*START, "no", "no", "yes", "yes", "no", "no", "no", "yes", "no", "no", "1 5", "1"]
+    says = [*START, "no", "no", "no", "yes", "yes", "no", "no", "no", "yes", "no", "no", "1 5", "1"]
     last = run(says)[-1]
     assert last.record["vulnerabilities"] == ["pregnant", "homeless"]
-    assert last.record["trafficking_indicators"] == ["documents_withheld", "threats_or_violence"]
+    assert last.record["trafficking_indicators"] == [
+        "exploitation_reported", "documents_withheld", "threats_or_violence"]
     assert last.outcome["priority"] == "high"
     assert {"trafficking_indicators", "vulnerable"} <= set(last.outcome["reasons"])
 
