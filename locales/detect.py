@@ -132,10 +132,9 @@ def written_in(text: str) -> str | None:
     return _script(script_counts(text))
 
 
-def could_be(locale: str, text: str) -> bool:
-    """Whether text could be written in ``locale``: any language may be romanised, but
-    Cyrillic is never English and Devanagari never Russian ("алло" on an English phone)."""
-    script = written_in(text)
+def could_be(locale: str, script: str | None) -> bool:
+    """Whether text in ``script`` (written_in) could be ``locale``: any language may be
+    romanised, but Cyrillic is never English and Devanagari never Russian."""
     return script is None or script == "Latn" or m.NATIVE_SCRIPT.get(locale) == script
 
 
@@ -149,7 +148,7 @@ def detect(text: str | None) -> Detection | None:
     if not counts:
         return None
     script = _script(counts)
-    if script != max(counts, key=lambda s: counts[s]):
+    if script is not None and counts[script] < max(counts.values()):
         # Only the native words go on: lingua, given the English around them, says English.
         cleaned = " ".join(w for w in _WORD.findall(cleaned) if written_in(w) == script)
     if script in m.UNIQUE_SCRIPT:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from locales.detect import MIN_WORDS, Detection, could_be, detect
+from locales.detect import MIN_WORDS, Detection, could_be, detect, written_in
 from locales.negotiate import SUPPORTED, language_for_phone, negotiate
 
 ADOPT = 0.3  # what the person wrote replaces a prior from this confidence on (see module doc)
@@ -113,9 +113,13 @@ def resolve(
             return Resolution(found.locale, "detected", ask=found.alternatives[0])
         return Resolution(found.locale, "detected")
     known = [loc for loc in (current, *(loc for loc, _ in priors)) if loc]
-    if found is not None and known and not any(could_be(loc, text) for loc in known):
-        # A weak guess in the text's own script beats a prior it cannot be written in.
-        return Resolution(found.locale, "detected", ask=(found.alternatives or (None,))[0])
+    if found is not None and known:
+        script = written_in(text)
+        if not any(could_be(loc, script) for loc in known):
+            # "алло" on an English phone: a weak guess in the text's own script beats a prior
+            # it cannot be written in.
+            ask = found.alternatives[0] if found.alternatives else None
+            return Resolution(found.locale, "detected", ask=ask)
     offer = found.locale if found is not None and found.confidence >= OFFER else None
     for locale, reason in ((current, "current"), *priors):
         if locale:
