@@ -122,10 +122,25 @@ def cmd_flows_check(args: argparse.Namespace) -> int:
 
     english = locales.translator("en")
     problems = check_flows(has_translation=lambda msgid: _translated_everywhere(msgid, english))
+    _print_return_safety()
     for problem in problems:
         print(problem)
     print(f"flows: {len(problems)} problem(s)" if problems else "flows: ok")
     return 1 if problems else 0
+
+
+def _print_return_safety() -> None:
+    """The return-safety list as the rules read it, so a reviewer sees what is in force."""
+    from dialogs import return_safety
+    from dialogs.rules import RULES_VERSION
+
+    listed = return_safety.RETURN_SAFETY.entries
+    print(f"return safety: {len(listed)} destination(s), rules version {RULES_VERSION}")
+    for e in listed:
+        where = f"{e.country} ({e.region})" if e.region else e.country
+        state = "confirmed" if e.verified else "to confirm"
+        print(f"  {where}: {e.basis or '?'}; {e.source or 'no source'}; "
+              f"reviewed {e.last_reviewed or 'never'}; {state}")
 
 
 def _translated_everywhere(msgid: str, _english: object) -> bool:

@@ -196,8 +196,10 @@ def register(flow: Flow) -> FlowEngine:
 
 def check_flows(has_translation: Callable[[str], bool] | None = None,
                 flows: Iterable[Flow] | None = None) -> list[str]:
-    """Problems of every registered flow and of the programme content; empty means all is well."""
+    """Problems of every registered flow, of the programme content and of the return-safety
+    list; empty means all is well."""
     import dialogs  # noqa: F401  (importing the package registers its flows)
+    from dialogs import return_safety
     from dialogs.content import ITEMS
 
     problems: list[str] = []
@@ -212,6 +214,7 @@ def check_flows(has_translation: Callable[[str], bool] | None = None,
             problems.append(f"content {key}: source is not a URL")
         if has_translation is not None and not has_translation(entry.text):
             problems.append(f"content {key}: no translation for {entry.text!r}")
+    problems += return_safety.RETURN_SAFETY.problems
     return problems
 
 

@@ -4,8 +4,13 @@ The outcome is ``{programme, eligibility, priority, reasons, rules_version}``. T
 ordered by safety: out of scope first, then trafficking, then fear of return (asylum information
 before any return talk, DOMAIN.md §4), then the wish to return, then ARVoRe's exclusions
 (DOMAIN.md §1.2). Fear answered "I don't know" is never taken for a no, and a child alone is
-never simply likely eligible: both go to a person. Bump RULES_VERSION whenever a decision can
-change, so that stored outcomes can be told apart.
+never simply likely eligible: both go to a person. A destination on the return-safety list
+(return not advised) goes to a person at high priority, with asylum advice. Earlier help from
+IOM and family ties to an EU citizen are looked at by a person: only someone who already went
+home with ARVoRe is excluded outright.
+
+The rules version is RULES_BASE (bump it whenever a decision can change) joined to the
+return-safety list's own version, so that stored outcomes can be told apart.
 """
 
 from __future__ import annotations
@@ -14,10 +19,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from dialogs.places import EU
+from dialogs.return_safety import RETURN_SAFETY, ReturnSafety
 
-__all__ = ["PRIORITIES", "PROGRAMMES", "RULES_VERSION", "decide", "is_eu_national"]
+__all__ = ["PRIORITIES", "PROGRAMMES", "RETURN_RISK", "RULES_VERSION", "decide", "is_eu_national"]
 
-RULES_VERSION = "2026.12.1"
+RULES_BASE = "2026.12.2"
+RULES_VERSION = f"{RULES_BASE}+{RETURN_SAFETY.version}"
+# Reasons that say the destination is on the return-safety list (all of it, or a region of it).
+RETURN_RISK = ("return_not_advised", "return_region_not_advised")
 
 PROGRAMMES = ("arvore", "eu_trafficking_fund", "trafficking_support", "asylum_info", "referral",
               "out_of_scope")
@@ -45,7 +54,7 @@ def _priority(record: Mapping[str, Any], programme: str, reasons: list[str]) -> 
         return "urgent"
     if record.get("trafficking_indicators") or record.get("vulnerabilities"):
         return "high"
-    if programme == "asylum_info":
+    if programme == "asylum_info" or any(r in reasons for r in RETURN_RISK):
         return "high"
     if programme == "out_of_scope":
         return "low"
@@ -53,16 +62,23 @@ def _priority(record: Mapping[str, Any], programme: str, reasons: list[str]) -> 
 
 
 def _arvore(record: Mapping[str, Any], reasons: list[str]) -> tuple[str, str]:
-    """A third-country national in Portugal who wants to return: ARVoRe unless excluded."""
-    if record.get("eu_family_member") is True:
-        reasons.append("eu_family_member")
-        return "referral", "not_eligible"
-    if record.get("previous_return_assistance") is True:
+    """A third-country national in Portugal who wants to return: ARVoRe unless excluded.
+
+    Only someone who says they already went home with ARVoRe is excluded outright. Other
+    earlier help from IOM, or family ties to an EU citizen (a parent of a Portuguese child),
+    may or may not exclude: a caseworker looks, with the reason on the case card."""
+    if _already_returned(record):
         reasons.append("previous_beneficiary")
         return "referral", "not_eligible"
     reasons.append("third_country_national")
     reasons.append("wants_to_return")
     review = False
+    if record.get("eu_family_member") is True:
+        reasons.append("eu_family_member")
+        review = True
+    if record.get("previous_return_assistance") is True:
+        reasons.append("previous_assistance")
+        review = True
     if record.get("is_minor_alone") is True:
         review = True  # a child alone is never simply "likely eligible": a person decides
     if record.get("nationality") is None:
@@ -84,8 +100,21 @@ def _arvore(record: Mapping[str, Any], reasons: list[str]) -> tuple[str, str]:
     return "arvore", "needs_review" if review else "likely_eligible"
 
 
-def decide(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The one outcome for an intake record (complete or not)."""
+def _already_returned(record: Mapping[str, Any]) -> bool:
+    return (record.get("previous_return_assistance") is True
+            and record.get("returned_with_arvore") is True)
+
+
+def _return_risk(record: Mapping[str, Any], safety: ReturnSafety, reasons: list[str]) -> bool:
+    """Whether the place they would go back to is on the return-safety list."""
+    entry = safety.advice(record.get("destination_country") or record.get("nationality"))
+    if entry is not None:
+        reasons.append("return_region_not_advised" if entry.region else "return_not_advised")
+    return entry is not None
+
+
+def decide(record: Mapping[str, Any], safety: ReturnSafety = RETURN_SAFETY) -> dict[str, Any]:
+    """The one outcome for an intake record (complete or not), against a return-safety list."""
     reasons: list[str] = []
     eu = is_eu_national(record)
     wants = record.get("wants_to_return")
@@ -102,8 +131,7 @@ def decide(record: Mapping[str, Any]) -> dict[str, Any]:
             programme, eligibility = "trafficking_support", "needs_review"
             if fears:
                 reasons.append("fears_return")
-            elif not eu and wants == "yes" and record.get("eu_family_member") is not True \
-                    and record.get("previous_return_assistance") is not True:
+            elif not eu and wants == "yes" and not _already_returned(record):
                 reasons.append("arvore_possible")  # IOM assists third-country victims via ARVoRe
     elif fears:
         reasons.append("fears_return")
@@ -121,11 +149,13 @@ def decide(record: Mapping[str, Any]) -> dict[str, Any]:
         # Asked, and "I don't know" or "rather not say": not a no. A person looks at it.
         reasons.append("fears_return_unknown")
         eligibility = "needs_review"
+    if programme != "out_of_scope" and _return_risk(record, safety, reasons):
+        eligibility = "needs_review"  # never "likely eligible", never closed without a person
     priority = _priority(record, programme, reasons)
     return {
         "programme": programme,
         "eligibility": eligibility,
         "priority": priority,
         "reasons": list(dict.fromkeys(reasons)),
-        "rules_version": RULES_VERSION,
+        "rules_version": f"{RULES_BASE}+{safety.version}",
     }

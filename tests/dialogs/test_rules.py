@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from dialogs.outcome import explain, needs_handoff
 from dialogs.places import EU
+from dialogs.return_safety import RETURN_SAFETY
 from dialogs.rules import ELIGIBILITY, PRIORITIES, PROGRAMMES, RULES_VERSION, decide
 
 BASE = {"in_portugal": True, "nationality": "BR", "eu_family_member": False,
@@ -22,8 +23,29 @@ BASE = {"in_portugal": True, "nationality": "BR", "eu_family_member": False,
         ({"legal_impediment": "yes"}, "arvore", "needs_review", "normal", "legal_impediment"),
         ({"legal_impediment": "unknown"}, "arvore", "needs_review", "normal", "legal_impediment_unknown"),
         ({"previous_return_assistance": None}, "arvore", "needs_review", "normal", "previous_assistance_unknown"),
-        ({"previous_return_assistance": True}, "referral", "not_eligible", "normal", "previous_beneficiary"),
-        ({"eu_family_member": True}, "referral", "not_eligible", "normal", "eu_family_member"),
+        # Earlier help and EU family ties: a caseworker looks, the reason on the card; only a
+        # return already made with ARVoRe excludes outright.
+        ({"previous_return_assistance": True}, "arvore", "needs_review", "normal", "previous_assistance"),
+        ({"previous_return_assistance": True, "returned_with_arvore": False}, "arvore", "needs_review", "normal", "previous_assistance"),
+        ({"previous_return_assistance": True, "returned_with_arvore": None}, "arvore", "needs_review", "normal", "previous_assistance"),
+        ({"previous_return_assistance": True, "returned_with_arvore": True}, "referral", "not_eligible", "normal", "previous_beneficiary"),
+        ({"previous_return_assistance": True, "minors_count": 1}, "arvore", "needs_review", "normal", "minors_in_household"),
+        ({"eu_family_member": True}, "arvore", "needs_review", "normal", "eu_family_member"),
+        ({"eu_family_member": True, "minors_count": 1}, "arvore", "needs_review", "normal", "eu_family_member"),
+        # The return-safety list: never likely eligible, high, a person, whatever the wish.
+        ({"nationality": "UA"}, "arvore", "needs_review", "high", "return_not_advised"),
+        ({"nationality": "BR", "destination_country": "UA"}, "arvore", "needs_review", "high", "return_not_advised"),
+        ({"nationality": "UA", "destination_country": "BR"}, "arvore", "likely_eligible", "normal", "third_country_national"),
+        ({"nationality": "PS"}, "arvore", "needs_review", "high", "return_region_not_advised"),
+        ({"nationality": "SY", "wants_to_return": "no"}, "referral", "needs_review", "high", "return_not_advised"),
+        ({"nationality": "SY", "wants_to_return": "no", "fears_return": True}, "asylum_info", "needs_review", "high", "return_not_advised"),
+        ({"nationality": "AF", "wants_to_return": "unsure", "fears_return": None}, "referral", "needs_review", "high", "fears_return_unknown"),
+        ({"nationality": "UA", "in_danger_now": True}, "arvore", "needs_review", "urgent", "return_not_advised"),
+        ({"nationality": "UA", "in_portugal": False}, "out_of_scope", "not_eligible", "low", "not_in_portugal"),
+        ({"nationality": "SY", "trafficking_indicators": ["debt"]}, "trafficking_support", "needs_review", "high", "return_not_advised"),
+        ({"nationality": "UA", "household_size": 1, "is_minor_alone": True}, "arvore", "needs_review", "urgent", "minor_alone"),
+        ({"fears_return": None, "wants_to_return": "no"}, "referral", "needs_review", "normal", "fears_return_unknown"),
+        ({"fears_return": True, "wants_to_return": "unsure"}, "asylum_info", "needs_review", "high", "fears_return"),
         ({"nationality": "RO"}, "referral", "not_eligible", "normal", "eu_national"),
         ({"nationality": "RO", "trafficking_indicators": ["debt"]}, "eu_trafficking_fund", "needs_review", "high", "eu_national"),
         ({"nationality": "RO", "trafficking_indicators": ["debt"], "wants_to_return": "no"}, "trafficking_support", "needs_review", "high", "trafficking_indicators"),
@@ -60,7 +82,9 @@ records = st.fixed_dictionaries(
     optional={
         "in_danger_now": maybe_bool,
         "in_portugal": maybe_bool,
-        "nationality": st.sampled_from([None, "BR", "IN", "UA", "NP", "AO", *sorted(EU)]),
+        "nationality": st.sampled_from([None, "BR", "IN", "UA", "NP", "AO", "SY", "AF", "PS",
+                                        *sorted(EU)]),
+        "destination_country": st.sampled_from([None, "BR", "UA", "SY", "NP"]),
         "eu_family_member": maybe_bool,
         "wants_to_return": st.sampled_from([None, "yes", "no", "unsure"]),
         "fears_return": maybe_bool,
@@ -68,6 +92,7 @@ records = st.fixed_dictionaries(
         "minors_count": st.integers(0, 10),
         "is_minor_alone": maybe_bool,
         "previous_return_assistance": maybe_bool,
+        "returned_with_arvore": maybe_bool,
         "legal_impediment": st.sampled_from([None, "yes", "no", "unknown"]),
         "trafficking_indicators": st.lists(st.sampled_from(
             ["documents_withheld", "unpaid_wages", "debt", "movement_restricted"]), max_size=3),
@@ -87,8 +112,8 @@ def test_rules_never_send_the_excluded_to_arvore_and_always_decide_once(record):
     assert outcome["reasons"]
     if outcome["programme"] == "arvore":
         assert record.get("nationality") not in EU
-        assert record.get("eu_family_member") is not True
-        assert record.get("previous_return_assistance") is not True
+        assert not (record.get("previous_return_assistance") is True
+                    and record.get("returned_with_arvore") is True)
         assert record.get("in_portugal") is not False
         assert record.get("fears_return") is not True
         assert record.get("wants_to_return") == "yes"
@@ -96,6 +121,17 @@ def test_rules_never_send_the_excluded_to_arvore_and_always_decide_once(record):
         assert outcome["programme"] == "out_of_scope"
     if record.get("in_danger_now") is True:
         assert outcome["priority"] == "urgent"
+    if outcome["eligibility"] == "likely_eligible":  # only with every safety answer a clear no
+        assert record.get("eu_family_member") is not True
+        assert record.get("previous_return_assistance") is not True
+        assert record.get("is_minor_alone") is not True and record.get("fears_return") is not True
+        assert not ("fears_return" in record and record["fears_return"] is None)
+        assert RETURN_SAFETY.advice(record.get("destination_country")
+                                    or record.get("nationality")) is None
+    if RETURN_SAFETY.advice(record.get("destination_country") or record.get("nationality")) \
+            and outcome["programme"] != "out_of_scope":
+        assert outcome["eligibility"] == "needs_review" and needs_handoff(outcome)
+        assert outcome["priority"] in ("urgent", "high")
     # Every outcome explains itself in short info messages and says what happens next.
     replies = explain({**outcome, "vulnerabilities": record.get("vulnerabilities", [])})
     assert replies and all(r.kind == "info" for r in replies)
