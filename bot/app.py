@@ -79,6 +79,7 @@ def build(settings: Settings, channels: Mapping[str, Channel] | None = None) -> 
         on_commit=sender.wake,
         deletable=frozenset(n for n, c in registry.items() if c.capabilities.can_delete),
         flood_limit=settings.flood_per_minute,
+        operator=settings.operator_name,
     )
     handoff = Handoff(db, pipeline, settings)
     pipeline.hooks.update(handoff.hooks())  # type: ignore[arg-type]

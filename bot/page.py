@@ -66,14 +66,15 @@ async def page(request: Request) -> HTMLResponse:
     })
 
 
-async def privacy(request: Request) -> HTMLResponse:
+async def privacy(request: Request, operator: str = "") -> HTMLResponse:
     """The full privacy notice (the chat's 'privacy' command sends the same paragraphs)."""
     from dialogs.messages import privacy_replies, privacy_short
 
     language = choose_language(request)
     tr = locales.translator(language)
     paragraphs = [tr.gettext(privacy_short().msgid)]
-    paragraphs += [tr.gettext(part.msgid) for reply in privacy_replies() for part in reply.parts]
+    paragraphs += [tr.gettext(part.msgid).format(**part.params)
+                   for reply in privacy_replies(operator) for part in reply.parts]
     html = _env.get_template("privacy.html").render(
         html_lang=language.replace("_", "-"), dir="rtl" if locales.is_rtl(language) else "ltr",
         title=tr.gettext(PAGE_TEXT["privacy"]), paragraphs=paragraphs, lang=language,
@@ -82,9 +83,12 @@ async def privacy(request: Request) -> HTMLResponse:
                                        "Referrer-Policy": "no-referrer"})
 
 
-def routes() -> list[BaseRoute]:
+def routes(operator: str = "") -> list[BaseRoute]:
+    async def privacy_notice(request: Request) -> HTMLResponse:
+        return await privacy(request, operator)
+
     return [
         Route("/", page),
-        Route("/privacy", privacy),
+        Route("/privacy", privacy_notice),
         Mount("/static/chat", StaticFiles(directory=HERE / "static"), name="chat-static"),
     ]

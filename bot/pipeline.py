@@ -200,6 +200,7 @@ class Pipeline:
         hooks: dict[str, TurnHook] | None = None,
         deletable: frozenset[str] = frozenset(),
         flood_limit: int = 30,
+        operator: str = "",
     ) -> None:
         from dialogs import DEFAULT
 
@@ -216,6 +217,7 @@ class Pipeline:
         self.row_hooks: dict[str, RowHook] = {}  # tried first, for actions of both kinds
         self.deletable = deletable  # channels where the bot can delete what it sent
         self.flood_limit = flood_limit  # messages per minute from one person before we pause
+        self.operator = operator  # who runs the service, named in the greeting and notice
         self._turn_counters: dict[str, Any] = {}
 
     # -- public ---------------------------------------------------------------------------
@@ -382,7 +384,7 @@ class Pipeline:
             language=locale or "", channel=inbound.channel, source=conv.source,
             priced_per_segment=sms, phone_address=inbound.channel in PHONE_CHANNELS,
             offer=offer,
-            languages=chosen.shortlist, relanguaged=relanguaged,
+            languages=chosen.shortlist, relanguaged=relanguaged, operator=self.operator,
         )
         if restart:
             step = dialog.begin({}, ctx, given if inbound.kind == "text" else None)

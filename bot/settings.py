@@ -57,6 +57,7 @@ class Settings:
     office_hours: str = "mon-fri 09:00-18:00"
     holidays: tuple[str, ...] = ()
     notify_telegram_chat: str | None = None
+    operator_name: str = ""          # who runs the service, named in the greeting and notice
     generated: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -151,6 +152,7 @@ def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".
         office_hours=get("INTAKE_OFFICE_HOURS", "mon-fri 09:00-18:00") or "mon-fri 09:00-18:00",
         holidays=tuple(d.strip() for d in (get("INTAKE_HOLIDAYS", "") or "").split(",") if d.strip()),
         notify_telegram_chat=get("INTAKE_NOTIFY_TELEGRAM_CHAT"),
+        operator_name=(get("INTAKE_OPERATOR_NAME", "") or "").strip(),
         generated=frozenset(generated),
     )
     if settings.production:

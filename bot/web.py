@@ -69,7 +69,7 @@ def create_app(app: App) -> Starlette:
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         *webchat.routes(app),
-        *page.routes(),
+        *page.routes(app.settings.operator_name),
         *handoff_web.routes(app),
     ]
 

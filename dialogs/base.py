@@ -134,6 +134,9 @@ class Context:
     # The language was only a prior, and what the person just wrote says another: before the
     # first answer, the greeting starts again in that language.
     relanguaged: bool = False
+    # Who runs the service (a setting), named in the greeting and the privacy notice; "" for
+    # the neutral wording.
+    operator: str = ""
 
 
 @dataclass(slots=True)

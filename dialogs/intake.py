@@ -34,8 +34,12 @@ INDICATOR_OF = {
 }
 
 _DECLINED = N_("OK. We have not kept your answers. If you need help, you can call:")
-_DONE = N_("Thank you. Our team has your answers. Write 'person' to talk to someone, "
-           "or 'restart' to start again.")
+# After the end, what is true: a case was opened (a caseworker will write) or it was not.
+_DONE = N_("Thank you. Our team has your answers and a caseworker will contact you. Write "
+           "'person' to talk to someone, or 'restart' to start again.")
+_DONE_NO_CASE = N_("Thank you. Your answers were not passed to a caseworker. Write 'person' to "
+                   "talk to someone, 'info' to read about the programmes, or 'restart' to "
+                   "start again.")
 
 
 class ScreeningDialog(FlowDialog):
@@ -136,5 +140,6 @@ class ScreeningDialog(FlowDialog):
 
     def at_end(self, state: str, data: dict[str, Any], ctx: Context) -> Step:
         if state == "done":
-            return Step(state="done", record=data, replies=[Reply((Text(_DONE),), kind="info")])
+            said = _DONE if needs_handoff(decide(data)) else _DONE_NO_CASE
+            return Step(state="done", record=data, replies=[Reply((Text(said),), kind="info")])
         return self.begin({}, ctx)

@@ -12,7 +12,8 @@ from dialogs.base import N_, Reply, Text
 from dialogs.content import item
 from locales.negotiate import native_name
 
-__all__ = ["emergency_reply", "help_reply", "offer_language", "privacy_replies", "privacy_short"]
+__all__ = ["emergency_reply", "help_reply", "offer_language", "privacy_replies", "privacy_short",
+           "run_by"]
 
 NOT_UNDERSTOOD = N_("Sorry, I did not understand.")
 MOVING_ON = N_("Let's go on.")
@@ -42,11 +43,19 @@ _PRIVACY_SHORT = N_(
     "Your answers are confidential. Only our caseworkers see them, to help you. You can ask us "
     "to delete them at any time. Write 'privacy' to read more."
 )
+# Who runs the service: the operator the deployer names (a setting), or neutral words.
+_RUN_BY = N_("This service is run by {operator}.")
+_RUN_BY_NEUTRAL = N_("This service is run by a team that helps migrants in Portugal.")
+_WHO_SEES = N_("Who sees it: our caseworkers only. We share it with a programme (such as IOM) "
+               "only if you agree. The messaging app and phone company also see that you wrote "
+               "to us.")
+_WHO_SEES_OPERATOR = N_("Who sees it: only the caseworkers of {operator}. We share it with a "
+                        "programme (such as IOM) only if you agree. The messaging app and phone "
+                        "company also see that you wrote to us.")
 _PRIVACY_FULL = (
     N_("What we keep: your answers and messages here, your language and how to reach you. "
        "Why: to see which help fits you and to let a caseworker contact you."),
-    N_("Who sees it: our caseworkers only. We share it with a programme (such as IOM) only "
-       "if you agree. The messaging app and phone company also see that you wrote to us."),
+    _WHO_SEES,
     N_("Your rights: write 'delete' to erase your data, 'stop' to get no more messages. "
        "If someone else may read your phone, write 'exit' to leave quickly."),
 )
@@ -82,6 +91,13 @@ def privacy_short() -> Text:
     return Text(_PRIVACY_SHORT)
 
 
-def privacy_replies() -> list[Reply]:
-    """The full notice, one short message per paragraph (each fits 4 SMS segments)."""
-    return [Reply((Text(p),), kind="info") for p in _PRIVACY_FULL]
+def run_by(operator: str = "") -> Text:
+    """Who runs the service, for the greeting."""
+    return Text(_RUN_BY, {"operator": operator}) if operator else Text(_RUN_BY_NEUTRAL)
+
+
+def privacy_replies(operator: str = "") -> list[Reply]:
+    """The full notice, one short message per paragraph (each fits 4 SMS segments); the
+    paragraph on who sees the data names the operator when there is one."""
+    return [Reply((Text(_WHO_SEES_OPERATOR, {"operator": operator}) if p == _WHO_SEES and operator
+                   else Text(p),), kind="info") for p in _PRIVACY_FULL]

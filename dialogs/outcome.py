@@ -9,6 +9,7 @@ from typing import Any
 
 from dialogs.base import N_, Reply, Text
 from dialogs.content import item
+from dialogs.rules import RETURN_RISK
 
 __all__ = ["details", "explain", "needs_handoff"]
 
@@ -35,7 +36,9 @@ NEXT_HANDOFF_SMS = {
     "in_person": N_("A caseworker will write to you here to arrange a meeting. Write 'info' to "
                     "read more."),
 }
-NEXT_NONE = N_("You can write 'restart' to start again, or 'person' to talk to someone.")
+# No case was opened: say so, and how to reach a person all the same.
+NEXT_NONE = N_("We have not passed your answers to a caseworker. Write 'person' if you want to "
+               "talk to someone, or 'restart' to start again.")
 
 _INTRO: dict[tuple[str, str], str] = {
     ("arvore", "likely_eligible"): N_(
@@ -53,6 +56,12 @@ _INTRO: dict[tuple[str, str], str] = {
     ("out_of_scope", "not_eligible"): N_(
         "This service is for people who are in Portugal now."),
 }
+# Said before anything about the programme, whatever it is.
+MINOR_ALONE = N_("Because you are under 18, a caseworker will contact you soon to make sure "
+                 "you are safe.")
+# The free advice on protection (CPR) follows among the contacts, on every channel.
+RETURN_RISK_INTRO = N_("Going back to your country may not be safe now. A caseworker will talk "
+                       "with you about your safety first.")
 _REFERRAL: dict[str, str] = {
     "undecided": N_("It is fine not to be sure yet. A counsellor can talk with you in "
                     "confidence about your options, with no obligation."),
@@ -71,6 +80,9 @@ THANKS = N_("Thank you.")
 CONTACTS = N_("Useful contacts:")
 MORE_INFO = N_("More information:")
 _ARVORE_TOO = N_("If you decide to go home, the ARVoRe programme may also help you.")
+# English characters per contacts message: with "Useful contacts:" it stays within 4 SMS
+# segments once translated, in every language (tests/dialogs/test_sms.py).
+_CONTACTS_CHARS = 230
 
 
 def needs_handoff(outcome: Mapping[str, Any]) -> bool:
@@ -84,6 +96,11 @@ def _first(reasons: list[str], table: Mapping[str, str]) -> str:
     return next((table[r] for r in reasons if r in table), _REFERRAL["does_not_want_return"])
 
 
+def _at_risk(reasons: list[str]) -> bool:
+    """Fears going back (or does not know), or would go back where return is not advised."""
+    return any(r in reasons for r in ("fears_return", "fears_return_unknown", *RETURN_RISK))
+
+
 def _about(programme: str) -> tuple[list[Text], list[Text]]:
     """What the programme offers, and what to bring: each its own message."""
     if programme == "arvore":
@@ -95,9 +112,73 @@ def _about(programme: str) -> tuple[list[Text], list[Text]]:
 
 
 def details(outcome: Mapping[str, Any] | None) -> list[Reply]:
-    """The programme's details ('info'); before there is an outcome, what ARVoRe is."""
-    blocks = _about(outcome["programme"]) if outcome else ([item("programmes.arvore")], [])
+    """The programmes' details ('info'), at any point: before an outcome, what ARVoRe is; after
+    it, what fits the outcome, and for anyone at risk the asylum advice first."""
+    if outcome is None:
+        blocks: list[list[Text]] = [[item("programmes.arvore")]]
+    else:
+        programme, reasons = outcome["programme"], list(outcome["reasons"])
+        blocks = [[item("referrals.cpr")]] if _at_risk(reasons) or programme == "asylum_info" \
+            else []
+        if programme == "out_of_scope":
+            blocks.append([item("referrals.abroad"), item("referrals.iom")])
+        elif programme != "asylum_info":
+            about, about_more = _about(programme)
+            blocks += [about, about_more] if about else [[item("programmes.arvore")]]
     return [Reply((Text(MORE_INFO), *block), kind="info") for block in blocks if block]
+
+
+def _contacts(outcome: Mapping[str, Any]) -> list[Text]:
+    """The contacts a person may need, most pressing first. Whoever fears going back, or does
+    not know, or would go where return is not advised, hears of asylum advice whatever the
+    programme, and is never pointed to their embassy."""
+    programme, reasons = outcome["programme"], list(outcome["reasons"])
+    at_risk = _at_risk(reasons)
+    more: list[Text] = []
+    if "minor_alone" in reasons:
+        more.append(item("helplines.children"))
+    if at_risk or programme == "asylum_info":
+        more.append(item("referrals.cpr"))
+    if programme in ("eu_trafficking_fund", "trafficking_support"):
+        more += [item("helplines.trafficking"), item("helplines.apav")]
+        if "arvore_possible" in reasons and not at_risk:
+            more.append(Text(_ARVORE_TOO))
+    elif programme == "out_of_scope":
+        more.append(item("referrals.iom"))
+    elif programme == "referral" and "undecided" not in reasons:
+        more.append(item("helplines.migrants"))
+        if "does_not_want_return" in reasons:
+            more.append(item("referrals.aima"))
+        if not at_risk:
+            more.append(item("referrals.consulate"))
+    if "domestic_violence" in outcome.get("vulnerabilities", ()):
+        more.append(item("helplines.violence"))
+    return more
+
+
+def _packed(parts: list[Text]) -> list[Reply]:
+    """Contacts in as few messages as fit, each under a neutral first line."""
+    replies: list[list[Text]] = []
+    size = _CONTACTS_CHARS + 1
+    for part in parts:
+        length = len(part.msgid.format(**part.params)) + 2
+        if size + length > _CONTACTS_CHARS:
+            replies.append([Text(CONTACTS)])
+            size = len(CONTACTS)
+        replies[-1].append(part)
+        size += length
+    return [Reply(tuple(parts), kind="info") for parts in replies]
+
+
+def _intro(outcome: Mapping[str, Any]) -> str:
+    programme, reasons = outcome["programme"], list(outcome["reasons"])
+    if "minor_alone" in reasons:
+        return MINOR_ALONE
+    if programme in ("arvore", "referral") and any(r in reasons for r in RETURN_RISK):
+        return RETURN_RISK_INTRO
+    if programme == "referral":
+        return _first(reasons, _REFERRAL)
+    return _INTRO.get((programme, outcome["eligibility"]), _INTRO[("arvore", "needs_review")])
 
 
 def explain(outcome: Mapping[str, Any], priced_per_segment: bool = False,
@@ -106,47 +187,28 @@ def explain(outcome: Mapping[str, Any], priced_per_segment: bool = False,
     they asked to be contacted.
 
     On SMS the programme's details are left for 'info' and what happens next shares the first
-    message: a complete screening stays within 20 segments (bench/sms.py). Contacts a person
-    may need (helplines) are sent on every channel."""
+    message: a complete screening stays within 22 segments (bench/sms.py). Contacts a person
+    may need (helplines) are sent on every channel; for anyone at risk they come before any
+    word about the return programme."""
     how = contact if contact in NEXT_HANDOFF else "this_chat"
-    programme, reasons = outcome["programme"], list(outcome["reasons"])
-    if programme == "referral":
-        intro = _first(reasons, _REFERRAL)
-    else:
-        intro = _INTRO.get((programme, outcome["eligibility"]), _INTRO[("arvore", "needs_review")])
-    first: list[Text] = [Text(THANKS), Text(intro)]
+    first: list[Text] = [Text(THANKS), Text(_intro(outcome))]
+    if outcome["programme"] == "out_of_scope":
+        first.append(item("referrals.abroad"))
     # Each message stays within 4 SMS segments in every language, so what a programme offers
     # and what to bring go in their own messages, each under a neutral first line.
-    about, about_more = _about(programme)
-    more: list[Text] = []
-    # Whoever fears going back, or does not know, hears of asylum advice whatever the
-    # programme, and is never pointed to their embassy.
-    fear = "fears_return" in reasons or "fears_return_unknown" in reasons
-    if programme in ("eu_trafficking_fund", "trafficking_support"):
-        more.append(item("helplines.trafficking"))
-        if "arvore_possible" in reasons:
-            more.append(Text(_ARVORE_TOO))
-    elif programme == "out_of_scope":
-        first.append(item("referrals.abroad"))
-    elif programme not in ("arvore", "asylum_info") and "undecided" not in reasons:
-        more.append(item("helplines.migrants"))
-        if not fear:
-            more.append(item("referrals.consulate"))
-    if fear or programme == "asylum_info":
-        more.append(item("referrals.cpr"))
-    if "domestic_violence" in outcome.get("vulnerabilities", ()):
-        more.append(item("helplines.violence"))
+    about, about_more = _about(outcome["programme"])
     handoff = needs_handoff(outcome)
     deferred = priced_per_segment and handoff and bool(about or about_more)
     if deferred:
         first.append(Text(NEXT_HANDOFF_SMS[how]))
+    programme_replies = [] if deferred else [
+        Reply((Text(MORE_INFO), *block), kind="info") for block in (about, about_more) if block]
+    contacts = _packed(_contacts(outcome))
     replies = [Reply(tuple(first), kind="info")]
-    if not deferred:
-        for block in (about, about_more):
-            if block:
-                replies.append(Reply((Text(MORE_INFO), *block), kind="info"))
-    if more:
-        replies.append(Reply((Text(CONTACTS), *more), kind="info"))
+    if _at_risk(list(outcome["reasons"])) or "minor_alone" in outcome["reasons"]:
+        replies += contacts + programme_replies
+    else:
+        replies += programme_replies + contacts
     if not deferred:
         replies.append(Reply((Text(NEXT_HANDOFF[how] if handoff else NEXT_NONE),), kind="info"))
     return replies

@@ -147,11 +147,16 @@ class FlowDialog:
         opts = q.options if options is None else options
         sms = ctx is not None and ctx.priced_per_segment
         prompt = q.sms_prompt if sms and q.sms_prompt else q.prompt
+        # The greeting says who runs the service (after its neutral first line); on SMS only
+        # when there is a name to give, each segment being paid for.
+        operator = ctx.operator if ctx else ""
+        who = (m.run_by(operator),) if first and q.state == self.flow.initial \
+            and (q.intro or q.sms_intro) and (operator or not sms) else ()
         if first and sms and q.sms_intro:
             # One message instead of an intro and a question: a segment, not three.
-            replies = [Reply((Text(q.sms_intro), Text(prompt)), options=opts)]
+            replies = [Reply((Text(q.sms_intro), *who, Text(prompt)), options=opts)]
         else:
-            replies = [Reply((Text(q.intro),), kind="info")] if first and q.intro else []
+            replies = [Reply((Text(q.intro), *who), kind="info")] if first and q.intro else []
             replies.append(Reply((Text(prompt),), options=opts))
         return Step(state=state or q.state, record=data, replies=replies,
                     expecting=q.expecting(opts))
@@ -345,7 +350,7 @@ class FlowDialog:
         if command == "info":
             infos = self.more_info(base, data)
         else:
-            infos = [m.help_reply()] if command == "help" else m.privacy_replies()
+            infos = [m.help_reply()] if command == "help" else m.privacy_replies(ctx.operator)
         step = self.resume(state, data, ctx)
         step.replies[:0] = infos
         return step
@@ -362,7 +367,8 @@ class FlowDialog:
         if code is None:
             return self._language_menu(back, data)
         ctx = Context(language=code, channel=ctx.channel, source=ctx.source,
-                      priced_per_segment=ctx.priced_per_segment, phone_address=ctx.phone_address)
+                      priced_per_segment=ctx.priced_per_segment, phone_address=ctx.phone_address,
+                      operator=ctx.operator)
         step = self.resume(back, data, ctx)
         if split_state(back)[0] == self.flow.initial and not data.get("consent"):
             # Before the first answer: the greeting and the first question, in that language.

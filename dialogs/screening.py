@@ -3,8 +3,8 @@
 Order: consent, safety, situation, nationality, return wish, fear of return, then (only for
 people ARVoRe could help) destination, household, documents, previous help and legal
 impediment; then an optional gentle block on exploitation, vulnerabilities and contact.
-Questions whose answer is implied are skipped by the guards (EU nationals and their family
-never see ARVoRe-only questions; someone who fears return is not asked about travel).
+Questions whose answer is implied are skipped by the guards (EU nationals never see
+ARVoRe-only questions; someone who fears return is not asked about travel).
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ QUESTIONS: tuple[Question, ...] = (
         "I can help you find support if you want to go home from Portugal, are stuck or unsafe. "
         "Only our caseworkers see your answers. Write 'privacy' to read more, 'delete' to erase "
         "your data."), sms_intro=N_(
-        "Hello. This service is free and confidential. Write 'privacy' to read more.")),
+        "Hello. This service is free and confidential. Write 'delete' to erase your data, "
+        "'privacy' to read more.")),
     _yes_no("in_danger_now", N_("First, do you need urgent help right now?")),
     _yes_no("in_portugal", N_("Are you in Portugal now?")),
     Question("district", "district", "district",
@@ -100,6 +101,9 @@ QUESTIONS: tuple[Question, ...] = (
              negative="none", plain=("valid_passport",)),
     _yes_no("previous_return_assistance",
             N_("Have you ever had help from IOM or ARVoRe to return home before?"), unknown=True),
+    # Only a return already made with ARVoRe excludes (DOMAIN.md §1.2); other help is looked at.
+    _yes_no("returned_with_arvore",
+            N_("Did you already travel home once with the ARVoRe programme?"), unknown=True),
     Question("legal_impediment", "legal_impediment", "choice",
              N_("Do you have a case with the police or a court in Portugal that could stop you leaving?"),
              HINT_CHOICE, (YES, NO, DONT_KNOW)),
@@ -113,7 +117,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("vulnerabilities", "vulnerabilities", "multi_choice",
              N_("Does any of this apply to you? You can choose more than one, for example: 1 3"),
              N_("Please reply with the numbers that apply, for example 1 3, or 'none'."),
-             sms_prompt=N_("Do any of these apply to you?"), options=(_c("pregnant", N_("Pregnant")), _c("medical", N_("Serious illness")),
+             sms_prompt=N_("Do any of these apply to you? You can choose more than one."), options=(_c("pregnant", N_("Pregnant")), _c("medical", N_("Serious illness")),
               _c("disability", N_("Disability")), _c("elderly", N_("Older person (65+)")),
               _c("homeless", N_("No safe place to sleep")),
               _c("domestic_violence", N_("Violence at home")), _c("none", N_("None of these"))),
@@ -156,8 +160,10 @@ TRANSITIONS: tuple[dict[str, Any], ...] = (
     _t("minors_count", "travel_document"),
     _t("is_minor_alone", "travel_document"),
     _t("travel_document", "previous_return_assistance"),
-    _t("previous_return_assistance", "work_safety", "said_yes"),
+    _t("previous_return_assistance", "returned_with_arvore", "said_yes"),
     _t("previous_return_assistance", "legal_impediment"),
+    _t("returned_with_arvore", "work_safety", "said_yes"),
+    _t("returned_with_arvore", "legal_impediment"),
     _t("legal_impediment", "work_safety"),
     _t("work_safety", _TIPS[0], "said_yes"),
     _t("work_safety", "vulnerabilities"),
@@ -171,9 +177,9 @@ TRANSITIONS: tuple[dict[str, Any], ...] = (
 
 
 def _arvore_path(record: Mapping[str, Any], value: Any) -> bool:
-    """Only a third-country national who wants to return needs ARVoRe's practical questions."""
-    return (record.get("wants_to_return") == "yes" and record.get("nationality") not in EU
-            and record.get("eu_family_member") is not True)
+    """Only a third-country national who wants to return needs ARVoRe's practical questions
+    (family of an EU citizen too: whether that excludes them is for a caseworker to see)."""
+    return record.get("wants_to_return") == "yes" and record.get("nationality") not in EU
 
 
 GUARDS = {

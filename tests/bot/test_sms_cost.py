@@ -49,14 +49,16 @@ def sent(app: App) -> list[tuple[str, int]]:
     return out
 
 
-def test_a_complete_arvore_screening_in_portuguese_costs_at_most_20_segments(sms_app):
+def test_a_complete_arvore_screening_in_portuguese_costs_at_most_22_segments(sms_app):
+    # 22: the greeting says how to delete one's data, and the vulnerabilities question that more
+    # than one answer is possible (one segment each; it was 20 without them, 28 at first).
     for n, body in enumerate(["olá", *SAYS]):
         text(sms_app, body, n)
     with sms_app.db.sessions() as s:
         conv = s.scalars(select(Conversation)).one()
         assert conv.status == "handoff" and conv.outcome["programme"] == "arvore"
     messages = sent(sms_app)
-    assert sum(segments for _, segments in messages) <= 20, messages
+    assert sum(segments for _, segments in messages) <= 22, messages
     assert max(segments for kind, segments in messages if kind == "prompt") <= 2
 
 
@@ -73,7 +75,8 @@ def test_info_is_answered_by_the_bot_while_a_caseworker_has_the_case(sms_app):
     assert text(sms_app, "obrigado", 100).replies == []
 
 
-@pytest.mark.parametrize(("language", "messages"), [("pt", 1), ("ro", 1), ("ar", 1), ("hi", 2), ("bn", 2)])
+@pytest.mark.parametrize(("language", "messages"), [("pt", 1), ("ro", 1), ("zh_Hans", 1), ("ar", 2),
+                                                   ("hi", 2), ("bn", 2)])
 def test_the_greeting_shares_the_question_only_where_it_stays_within_two_segments(sms_app, language, messages):
     turn = sms_app.pipeline.handle(Inbound(channel="sms", address=PHONE, kind="start",
                                            meta={"language": language}))

@@ -115,3 +115,18 @@ def test_the_full_privacy_notice_page_is_served_in_the_persons_language(client):
         expected = locales.translator(lang).gettext(first)
         assert expected.split("\n")[0].replace("'", "&#39;") in page.text
     assert 'dir="rtl"' in client.get("/privacy?lang=ur").text
+
+
+def test_the_greeting_and_the_privacy_notice_name_the_operator_when_one_is_set(db, tmp_path):
+    app = build(settings_for(db, tmp_path, INTAKE_OPERATOR_NAME="Example Aid"))
+    with TestClient(create_app(app)) as named:
+        greeting = " ".join(r["text"] for r in start(named, {"language": "pt"})[2]["replies"])
+        assert "Example Aid" in greeting
+        notice = named.get("/privacy?lang=en").text
+        assert "Who sees it: only the caseworkers of Example Aid." in notice
+
+
+def test_without_an_operator_the_greeting_uses_neutral_words(client):
+    greeting = " ".join(r["text"] for r in start(client, {"language": "en"})[2]["replies"])
+    assert "This service is run by a team that helps migrants in Portugal." in greeting
+    assert "Who sees it: our caseworkers only." in client.get("/privacy?lang=en").text

@@ -106,11 +106,19 @@ START = ["yes", "no", "yes", "Porto", "India"]
         ([*START, "no", "no", "no", "no", "none", "1"], "referral", "not_eligible", False),
         # does not want to return because they fear it: protection, not the embassy
         ([*START, "no", "no", "yes", "no", "none", "1"], "asylum_info", "needs_review", True),
-        # EU family member wanting to return: not ARVoRe
-        ([*START, "yes", "yes", "no", "no", "none", "1"], "referral", "not_eligible", False),
-        # previous beneficiary
-        ([*START, "no", "yes", "no", "@same_as_nationality", "1", "no", "4", "yes", "no", "none",
-          "1"], "referral", "not_eligible", False),
+        # EU family member wanting to return (a parent of a Portuguese child): a caseworker
+        # looks, and the ARVoRe questions are asked
+        ([*START, "yes", "yes", "no", "@same_as_nationality", "1", "no", "1", "no", "no", "no",
+          "none", "1"], "arvore", "needs_review", True),
+        # already went home once with ARVoRe: the programme cannot help again
+        ([*START, "no", "yes", "no", "@same_as_nationality", "1", "no", "4", "yes", "yes", "no",
+          "none", "1"], "referral", "not_eligible", False),
+        # other help from IOM before: a caseworker looks
+        ([*START, "no", "yes", "no", "@same_as_nationality", "1", "no", "4", "yes", "no", "no",
+          "no", "none", "1"], "arvore", "needs_review", True),
+        # not sure whether that help was ARVoRe: a caseworker looks
+        ([*START, "no", "yes", "no", "@same_as_nationality", "1", "no", "4", "yes", "I don't know",
+          "no", "no", "none", "1"], "arvore", "needs_review", True),
         # legal impediment unknown -> ARVoRe, needs review
         ([*START, "no", "yes", "no", "India", "1", "no", "1", "no", "I don't know", "no", "none",
           "1"], "arvore", "needs_review", True),
