@@ -74,3 +74,32 @@ def test_every_sms_of_a_screening_fits_its_segment_budget(lang, yes, no, town, c
             for message in sent:
                 budget = 2 if message.options else 4
                 assert segments(message) <= budget, (lang, message.parts[0].msgid[:80])
+
+
+@pytest.mark.parametrize("lang", locales.SUPPORTED)
+def test_every_outcome_message_fits_four_sms_segments(lang):
+    """What each outcome says (the scenarios of the outcome rules, most contacts at once) stays
+    within 4 segments per message, in every language, as SMS sends it."""
+    from bot.render import Renderer
+    from channels.segments import cheapest, count_segments
+    from dialogs.outcome import explain
+    from dialogs.rules import decide
+    from tests.dialogs.test_rules import BASE
+
+    renderer = Renderer(locales.translator, locales.country_name, locales.format_number)
+    changes = [{"nationality": "UA"}, {"nationality": "SY", "wants_to_return": "no", "fears_return": True},
+               {"nationality": "AF", "wants_to_return": "unsure", "fears_return": None},
+               {"household_size": 1, "is_minor_alone": True},
+               {"nationality": "NP", "wants_to_return": "no", "fears_return": True,
+                "trafficking_indicators": ["debt"], "vulnerabilities": ["domestic_violence"]},
+               {"trafficking_indicators": ["debt"], "vulnerabilities": ["domestic_violence"]},
+               {"wants_to_return": "no", "vulnerabilities": ["domestic_violence"]},
+               {"in_portugal": False}, {"nationality": "RO"},
+               {"previous_return_assistance": True, "returned_with_arvore": True}]
+    for change in changes:
+        record = {**BASE, **change}
+        outcome = {**decide(record), "vulnerabilities": record["vulnerabilities"]}
+        for sms in (True, False):
+            for reply in explain(outcome, priced_per_segment=sms):
+                text = renderer.reply(reply, lang).text
+                assert count_segments(cheapest(text)) <= 4, (lang, change, text[:120])
