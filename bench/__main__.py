@@ -60,7 +60,7 @@ SUMMARY = (
     ("danger.cost_us_per_check", ""),
     ("language.first_message.exact", ">= 0.97 (>= 0.90 in every locale)"),
     ("language.first_message.family", ">= 0.99"),
-    ("sms.pt.segments_per_screening", "<= 20"),
+    ("sms.pt.segments_per_screening", "<= 22"),
     ("sms.pt.longest_prompt_segments", "<= 2"),
 )
 
