@@ -31,8 +31,8 @@ PRIORITIES = ("urgent", "high", "normal", "normal", "low")
 
 
 def seed(db: Any, cases: int, claimers: int) -> list[int]:
-    from bot.db import utcnow
-    from bot.models import Contact, Conversation
+    from core.db import utcnow
+    from core.models import Contact, Conversation
     from handoff.models import PRIORITIES as RANKS
     from handoff.models import Case, Caseworker
 
@@ -61,7 +61,7 @@ def seed(db: Any, cases: int, claimers: int) -> list[int]:
 
 
 def claim_all(db: Any, worker_ids: list[int]) -> tuple[float, list[int], int]:
-    from bot.db import utcnow
+    from core.db import utcnow
     from handoff import queue
     from handoff.models import Caseworker
 
@@ -98,7 +98,7 @@ def claim_all(db: Any, worker_ids: list[int]) -> tuple[float, list[int], int]:
 
 
 def measure(url: str, label: str) -> dict[str, Any]:
-    from bot.db import Database
+    from core.db import Database
     from handoff.models import AuditEntry, Case
 
     db = Database(url, (KEY,))
@@ -124,7 +124,7 @@ def measure(url: str, label: str) -> dict[str, Any]:
 
 def run(context: dict[str, Any]) -> dict[str, Any]:
     from bot import migrate
-    from bot.db import make_engine
+    from core.db import make_engine
 
     results: dict[str, Any] = {}
     url = sqlite_url(temp_dir("queue"))

@@ -88,7 +88,7 @@ class Seeder:
     def __init__(self, app: Any, template_conversation: int) -> None:
         from sqlalchemy import event
 
-        from bot.db import make_engine
+        from core.db import make_engine
 
         # Its own engine: a big page cache makes seeding several times faster, and must not
         # leak into the app's connections, whose turns are measured with the defaults.
@@ -162,7 +162,7 @@ class Seeder:
                     "delivery_ref": f"CASE WHEN t.direction = 'out' THEN 'ref' || t.id || {suffix} END",
                 }, p)
                 self._copy(conn, "outbox", "t.conversation_id = :c", {
-                    # an outbox row has its message's id (bot.models)
+                    # an outbox row has its message's id (core.models)
                     "id": f"({bases['message']} + seq.n * {m_span} + t.message_id - {m_lo})",
                     "message_id": f"({bases['message']} + seq.n * {m_span} + t.message_id - {m_lo})",
                     "conversation_id": conv_id, "contact_id": contact_id,
@@ -191,7 +191,7 @@ class Seeder:
             # The seeding's last writes go into the file now, not into the measured turns.
             import sqlite3
 
-            from bot.settings import sqlite_path
+            from core.db import sqlite_path
 
             raw = sqlite3.connect(str(sqlite_path(str(self.engine.url))), timeout=30, isolation_level=None)
             try:

@@ -27,10 +27,10 @@ def answers(yes: str, no: str, town: str, country: str, none: str) -> list[str]:
 
 def run(context: dict[str, Any]) -> dict[str, Any]:
     import locales
-    from bot.models import Conversation, Message, Outbox
     from channels.base import Inbound, Option, Outbound
     from channels.segments import count_segments, encoding
     from channels.twilio import SmsChannel
+    from core.models import Conversation, Message, Outbox
 
     sms = SmsChannel("AC" + "0" * 32, "test-token", from_number="+351300000000")
     app = make_app(sqlite_url(temp_dir("sms")), temp_dir("sms-data"), channel="sms")

@@ -307,8 +307,8 @@ def account(db_url: str, deliveries: Deliveries, stats: dict[str, Any]) -> dict[
     from sqlalchemy import select
 
     from bench.common import KEY
-    from bot.db import Database
-    from bot.models import Contact, Conversation, Message, Outbox
+    from core.db import Database
+    from core.models import Contact, Conversation, Message, Outbox
 
     db = Database(db_url, (KEY,))
     stored_out: dict[str, int] = defaultdict(int)

@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import locales
-from bot.db import Database
-from bot.language import LanguagePolicy
-from bot.outbox import Sender
-from bot.pipeline import Pipeline
-from bot.render import Renderer
 from bot.settings import Settings
 from channels.base import Channel
 from channels.webchat import WebChatChannel
+from core.db import Database
+from core.language import LanguagePolicy
+from core.outbox import Sender
+from core.pipeline import Pipeline
+from core.render import Renderer
 from handoff.service import Handoff
 
 __all__ = ["App", "build"]
@@ -82,8 +82,7 @@ def build(settings: Settings, channels: Mapping[str, Channel] | None = None) -> 
         operator=settings.operator_name,
     )
     handoff = Handoff(db, pipeline, settings)
-    pipeline.hooks.update(handoff.hooks())  # type: ignore[arg-type]
-    pipeline.row_hooks.update(handoff.row_hooks())  # type: ignore[arg-type]
+    handoff.plug_in()
     return App(
         settings=settings, db=db, pipeline=pipeline, sender=sender, handoff=handoff, channels=registry
     )

@@ -29,6 +29,7 @@ METHOD_MAP = [
     ("dialogs/content/**.toml", "dialogs.extract:extract_content"),
     ("handoff/replies.json", "bot.catalogs:extract_reply_templates"),
     ("dialogs/**.py", "python"),
+    ("core/**.py", "python"),
     ("handoff/**.py", "python"),
     ("bot/**.py", "python"),
 ]
@@ -48,7 +49,7 @@ def extract_reply_templates(fileobj, keywords, comment_tags, options):  # type: 
 def extract() -> Catalog:
     """A template catalog of every message id the people writing to us can see."""
     catalog = Catalog(project="intake-assistant", charset="utf-8", fuzzy=False)
-    for path in ("dialogs", "handoff", "bot"):
+    for path in ("dialogs", "core", "handoff", "bot"):
         found = extract_from_dir(
             ROOT / path, method_map=[(p.split("/", 1)[1], m) for p, m in METHOD_MAP if p.startswith(path)],
             keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
@@ -87,8 +88,8 @@ def segment_budget(locale: str, msgid: str, translation: str) -> str | None:
 def prompt_problems(codes: Iterable[str]) -> list[str]:
     """Every question as SMS shows it (its SMS greeting and prompt, plus the numbered menu)
     within PROMPT_SEGMENTS; and as the other channels show it, for a locale's longest words."""
-    from bot.pipeline import PROMPT_SEGMENTS
     from channels.twilio import sms_segments
+    from core.pipeline import PROMPT_SEGMENTS
     from dialogs.engine import FLOWS
 
     problems = []
@@ -98,7 +99,7 @@ def prompt_problems(codes: Iterable[str]) -> list[str]:
             for q in flow.questions:
                 labels = [tr.gettext(o.label.msgid) for o in q.options]
                 prompt = tr.gettext(q.sms_prompt or q.prompt)
-                if q.sms_intro:  # sent in the prompt's message when that fits (bot.pipeline)
+                if q.sms_intro:  # sent in the prompt's message when that fits (core.pipeline)
                     greeting = tr.gettext(q.sms_intro) + "\n\n" + prompt
                     if sms_segments(greeting, labels) <= PROMPT_SEGMENTS:
                         prompt = greeting

@@ -10,12 +10,13 @@ import asyncio
 
 from sqlalchemy import select
 
-from bot import migrate, store
+from bot import migrate
 from bot.app import build
-from bot.models import Conversation, Message
 from bot.settings import Settings
 from channels.base import Inbound
 from channels.console import ConsoleChannel
+from core import store
+from core.models import Conversation, Message
 
 __all__ = ["run_chat"]
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot import settings as settings_module
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings
 
 __all__ = ["main"]
 
@@ -19,11 +19,7 @@ log = logging.getLogger("intake")
 
 
 def _settings() -> Settings:
-    try:
-        return settings_module.load()
-    except SettingsError as exc:
-        print(f"intake: {exc}", file=sys.stderr)
-        raise SystemExit(2) from exc
+    return settings_module.load_or_exit()
 
 
 KEEP_ALIVE_SECONDS = 75
@@ -70,7 +66,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     async def run() -> None:
         import threading
 
-        from bot import wakeup
+        from core import wakeup
 
         stop = asyncio.Event()
         stopped = threading.Event()
@@ -89,7 +85,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
             await asyncio.gather(
                 app.sender.run(stop),
                 app.handoff.run(stop),
-                retention.run(app.db, app.settings.retention_days, stop),
+                retention.run(app.db, app.settings.retention_days, stop,
+                              hooks=app.pipeline.erase_hooks),
             )
         finally:
             stopped.set()
@@ -101,7 +98,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from bot import migrate
-    from bot.db import Database
+    from core.db import Database
 
     settings = _settings()
     db = Database(settings.database_url, settings.encryption_keys)
@@ -218,8 +215,8 @@ def cmd_telegram_set_webhook(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
-    from bot.db import Database
     from bot.keys import rotate
+    from core.db import Database
 
     settings = _settings()
     db = Database(settings.database_url, settings.encryption_keys)
@@ -283,16 +280,16 @@ def build_parser() -> argparse.ArgumentParser:
     hook.add_argument("--delete", action="store_true", help="remove it (for long polling)")
     hook.set_defaults(func=cmd_telegram_set_webhook)
 
-    from handoff import cli as handoff_cli
+    from bot import caseworkers
 
-    handoff_cli.register(sub)
+    caseworkers.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     import os
 
-    from bot import logs
+    from core import logs
 
     args = build_parser().parse_args(argv)
     # JSON lines in production (for a log collector), readable lines on a developer's screen.

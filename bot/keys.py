@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import column, select, table, update
 from sqlalchemy.sql.expression import ColumnClause
 
-import bot.models  # noqa: F401  (tables on the metadata)
+import core.models  # noqa: F401  (tables on the metadata)
 import handoff.models  # noqa: F401
-from bot.db import Base, Database, Encrypted, EncryptedJSON
+from core.db import Base, Database, Encrypted, EncryptedJSON
 
 __all__ = ["encrypted_columns", "rotate"]
 

@@ -10,7 +10,7 @@ import json
 import secrets
 from typing import Any
 
-from bot.logs import CONVERSATION_ID, REQUEST_ID
+from core.logs import CONVERSATION_ID, REQUEST_ID
 
 __all__ = ["Guard"]
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, or_, select
 
-from bot import privacy
-from bot.db import Database, utcnow
-from bot.models import Contact
+from core import privacy
+from core.db import Database, utcnow
+from core.models import Contact
 from handoff.models import Case
 
 __all__ = ["purge", "run"]
@@ -24,8 +25,10 @@ log = logging.getLogger(__name__)
 BATCH = 200
 
 
-def purge(db: Database, days: int, now: datetime | None = None) -> int:
-    """Erase every contact inactive for ``days``; returns how many were erased."""
+def purge(db: Database, days: int, now: datetime | None = None,
+          hooks: Iterable[privacy.EraseHook] = ()) -> int:
+    """Erase every contact inactive for ``days`` (and, through ``hooks``, what other packages
+    hold about them); returns how many were erased."""
     if days <= 0:
         return 0
     cutoff = (now or utcnow()) - timedelta(days=days)
@@ -44,7 +47,7 @@ def purge(db: Database, days: int, now: datetime | None = None) -> int:
                 .with_for_update(skip_locked=True)
             ).all()
             for contact in stale:
-                privacy.erase_contact(s, contact)
+                privacy.erase_contact(s, contact, hooks=hooks)
             erased += len(stale)
         if len(stale) < BATCH:
             break
@@ -53,11 +56,12 @@ def purge(db: Database, days: int, now: datetime | None = None) -> int:
     return erased
 
 
-async def run(db: Database, days: int, stop: asyncio.Event, every: float = 3600.0) -> None:
+async def run(db: Database, days: int, stop: asyncio.Event, every: float = 3600.0,
+              hooks: Iterable[privacy.EraseHook] = ()) -> None:
     """Purge once an hour until ``stop`` is set."""
     while not stop.is_set():
         try:
-            await asyncio.to_thread(purge, db, days)
+            await asyncio.to_thread(purge, db, days, None, hooks)
         except Exception:
             log.exception("retention pass failed")
         with contextlib.suppress(TimeoutError):

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+
+from core.db import sqlite_path
 
 __all__ = ["Settings", "SettingsError", "load"]
 
@@ -93,6 +96,15 @@ def read_dotenv(path: Path) -> dict[str, str]:
             value = value[1:-1]
         values[key] = value
     return values
+
+
+def load_or_exit() -> Settings:
+    """The settings for a command: a clear message and exit status 2 when they are wrong."""
+    try:
+        return load()
+    except SettingsError as exc:
+        print(f"intake: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
 
 
 def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -210,14 +222,6 @@ def _refuse_unsafe(settings: Settings) -> None:
         problems.append("INTAKE_PUBLIC_URL must be set with Twilio: signatures are computed over it")
     if problems:
         raise SettingsError("refusing to start in production: " + "; ".join(problems))
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL, or None for an in-memory database."""
-    rest = url.split("://", 1)[1] if "://" in url else ""
-    path = rest[1:] if rest.startswith("/") else rest
-    path = path.split("?", 1)[0]
-    return Path(path) if path and path != ":memory:" else None
 
 
 def sqlite_on_network_fs(url: str, mounts: Path = Path("/proc/mounts")) -> bool:

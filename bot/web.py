@@ -82,7 +82,8 @@ def create_app(app: App) -> Starlette:
             tasks.append(asyncio.create_task(app.sender.run(stop)))
             # Timers: idle claims back to the queue, SLA escalation, team notifications.
             tasks.append(asyncio.create_task(app.handoff.run(stop)))
-            tasks.append(asyncio.create_task(retention.run(app.db, app.settings.retention_days, stop)))
+            tasks.append(asyncio.create_task(retention.run(
+                app.db, app.settings.retention_days, stop, hooks=app.pipeline.erase_hooks)))
         telegram = app.channels.get("telegram")
         if telegram is not None:
             if app.settings.public_url:

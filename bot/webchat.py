@@ -13,12 +13,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot import store
 from bot.app import App
-from bot.http import error, read_json
-from bot.models import Contact, Conversation, Message, Outbox
-from bot.pipeline import Turn
 from channels.base import Inbound
+from core import store
+from core.http import error, read_json
+from core.models import Contact, Conversation, Message, Outbox
+from core.pipeline import Turn
 
 __all__ = ["routes"]
 

@@ -16,10 +16,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot import delivery
 from bot.app import App
-from bot.http import error, read_body
 from channels.base import BadRequest, Forbidden, Inbound
+from core import delivery
+from core.http import error, read_body
 
 __all__ = ["handle_all", "routes"]
 

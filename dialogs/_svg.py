@@ -4,13 +4,26 @@ their distance from the initial state, arrows for transitions, guards as edge ti
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from dialogs.engine import Flow
+from typing import Any, Protocol
 
 __all__ = ["render_svg"]
+
+
+class Flow(Protocol):
+    """What a drawing needs of a flow (dialogs.engine.Flow has it)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def initial(self) -> str: ...
+    @property
+    def states(self) -> Sequence[str]: ...
+    @property
+    def endings(self) -> Sequence[str]: ...
+    @property
+    def transitions(self) -> Sequence[dict[str, Any]]: ...
 
 _W, _H, _GAP_X, _GAP_Y = 190, 34, 60, 18
 

@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot import store
-from bot.http import error, read_json
-from bot.models import Conversation
+from core import store
+from core.http import error, read_json
+from core.models import Conversation
 from handoff import queue
 from handoff.auth import token_owner
 from handoff.cards import case_detail, case_summary, conversation_item, names_of, transcript
@@ -28,7 +28,7 @@ from handoff.openapi import document
 from handoff.reply import preview, send_reply, templates
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from handoff.service import HandoffApp
 
 __all__ = ["routes"]
 
@@ -43,7 +43,7 @@ def _case_id(request: Request) -> int:
     return int(raw)
 
 
-def routes(app: App) -> list[Route]:
+def routes(app: HandoffApp) -> list[Route]:
     db, handoff = app.db, app.handoff
 
     def endpoint(work: Work, body: bool = False, wake: bool = False) -> Callable[[Request], Awaitable[Response]]:
@@ -171,7 +171,7 @@ def routes(app: App) -> list[Route]:
         if cw.role not in SUPERVISORS:
             raise Forbidden("only supervisors erase a person's data")
         found, contact, conv = queue.lock_for_person(s, _case_id(request))
-        from bot.privacy import erase_contact
+        from core.privacy import erase_contact
         from dialogs.base import Reply, Text
         from dialogs.messages import ERASED
 
@@ -179,7 +179,8 @@ def routes(app: App) -> list[Route]:
         confirmation = handoff.pipeline.renderer.reply(Reply((Text(ERASED),), kind="info"), language)
         written = handoff.pipeline.queue(s, contact, conv, [confirmation], language, force=True)
         queue.audit(s, cw, "erase", found.id)
-        erase_contact(s, contact, keep_for={r.id for r in written})
+        erase_contact(s, contact, keep_for={r.id for r in written},
+                      hooks=handoff.pipeline.erase_hooks)
         return 200, {"erased": True, "case_id": found.id}
 
     def list_templates(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:

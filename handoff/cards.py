@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import Contact, Conversation, Message
+from core.models import Contact, Conversation, Message
 from handoff.i18n import code_label, field_label, value_label
 from handoff.models import Case, CaseNote, Caseworker
 from handoff.reply import blocked_reason

@@ -33,7 +33,7 @@ from handoff.models import Case, Caseworker, ConsoleSession
 from handoff.reply import preview, send_reply, templates
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from handoff.service import HandoffApp
 
 __all__ = ["routes"]
 
@@ -49,7 +49,7 @@ def _form_value(form: Any, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def routes(app: App) -> list[BaseRoute]:
+def routes(app: HandoffApp) -> list[BaseRoute]:
     db, handoff = app.db, app.handoff
     settings = app.settings
     secure = bool(settings.production or (settings.public_url or "").startswith("https"))

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db import Base, Encrypted, UTCDateTime, utcnow
+from core.db import Base, Encrypted, UTCDateTime, utcnow
 
 __all__ = [
     "PRIORITIES",

@@ -18,11 +18,11 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import Database, utcnow
+from core.db import Database, utcnow
 from handoff.models import Case, Notification
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from handoff.config import HandoffSettings
 
 __all__ = ["Notifier"]
 
@@ -43,7 +43,7 @@ class _Job:
 class Notifier:
     """Queues and delivers team notifications; does nothing when no chat is configured."""
 
-    def __init__(self, settings: Settings | None) -> None:
+    def __init__(self, settings: HandoffSettings | None) -> None:
         self.chat = getattr(settings, "notify_telegram_chat", None) if settings else None
         self.token = settings.telegram_bot_token if settings else None
         self.base = (settings.telegram_api_base_url if settings else "") or "https://api.telegram.org/bot"

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import Select, case, literal, select
 from sqlalchemy.orm import Session
 
-from bot.db import utcnow
-from bot.models import Contact, Conversation
-from bot.turnsql import ConversationRow, TurnSQL
+from core.db import utcnow
+from core.models import Contact, Conversation
+from core.turnsql import ConversationRow, TurnSQL
 from handoff.errors import Conflict, Forbidden, Invalid, NotFound
 from handoff.models import PRIORITIES, AuditEntry, Case, CaseNote, Caseworker
 from handoff.sla import Policy
@@ -120,7 +120,7 @@ AUDIT_ENTRY = "INSERT INTO audit_log (at, action, case_id, detail) VALUES (:now,
 
 
 def open_case_rows(raw: Any, sql: TurnSQL, conv: ConversationRow, policy: Policy, now: datetime) -> int | None:
-    """``open_case`` for the common case, in the statements of the turn (bot.turnsql): a new
+    """``open_case`` for the common case, in the statements of the turn (core.turnsql): a new
     case that nobody needs to hear of at once. None, having written nothing, when the
     conversation has an open case already or the case is urgent (``open_case`` handles both)."""
     outcome = conv.outcome or {}
@@ -277,7 +277,7 @@ def close(session: Session, case_id: int, cw: Caseworker, outcome: str, now: dat
 
 
 def forget_contact(session: Session, contact: Contact) -> None:
-    """Erasure (bot.privacy): close the person's open cases and blank every note on them."""
+    """Erasure (core.privacy): close the person's open cases and blank every note on them."""
     cases = session.scalars(select(Case).where(Case.contact_id == contact.id)).all()
     for found in cases:
         if found.status != "closed":

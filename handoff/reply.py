@@ -15,9 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.models import Contact
-from bot.render import Rendered
 from channels.segments import count_segments, encoding
+from core.models import Contact
+from core.render import Rendered
 from dialogs.base import Reply, Text
 from handoff.errors import Conflict, Invalid
 from handoff.models import Caseworker
@@ -26,7 +26,7 @@ from handoff.queue import audit, lock_for_person, must_hold
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from bot.pipeline import Pipeline
+    from core.pipeline import Pipeline
 
 __all__ = ["MAX_REPLY", "WHATSAPP_WINDOW", "blocked_reason", "preview", "send_reply", "templates"]
 

@@ -1,6 +1,6 @@
 """The handoff seam: what the turn pipeline calls when a conversation needs a person.
 
-The hook methods run inside the turn's transaction (see ``bot.pipeline.TurnHook``), under the
+The hook methods run inside the turn's transaction (see ``core.pipeline.TurnHook``), under the
 person's lock. ``tick`` is the periodic work of the worker: idle claims back to the queue,
 SLA breaches escalated, team notifications delivered.
 """
@@ -12,14 +12,14 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import Database, utcnow
-from bot.privacy import ERASE_HOOKS
 from channels.base import Inbound
+from core.db import Database, utcnow
+from core.privacy import EraseHook
 from dialogs.base import N_, Reply, Step, Text
 from handoff import queue
 from handoff.models import Case
@@ -27,16 +27,14 @@ from handoff.notify import Notifier
 from handoff.sla import Policy
 
 if TYPE_CHECKING:
-    from bot.models import Conversation
-    from bot.pipeline import Pipeline, TurnRows
-    from bot.render import Rendered
-    from bot.settings import Settings
+    from core.models import Conversation
+    from core.pipeline import Pipeline, TurnRows
+    from core.render import Rendered
+    from handoff.config import HandoffSettings
 
-__all__ = ["Handoff"]
+__all__ = ["Handoff", "HandoffApp"]
 
 # Erasure reaches the caseworker side too: open cases close, notes are blanked.
-if queue.forget_contact not in ERASE_HOOKS:
-    ERASE_HOOKS.append(queue.forget_contact)
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +46,7 @@ class Handoff:
         self,
         db: Database,
         pipeline: Pipeline,
-        settings: Settings | None = None,
+        settings: HandoffSettings | None = None,
         *,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -125,6 +123,16 @@ class Handoff:
     def row_hooks(self) -> dict[str, object]:
         return {"handoff": self.on_handoff_rows}
 
+    def erase_hooks(self) -> list[EraseHook]:
+        """What handoff holds about a person (cases, notes), erased with them."""
+        return [queue.forget_contact]
+
+    def plug_in(self) -> None:
+        """Plug the hooks into the pipeline's seams (the application calls this once)."""
+        self.pipeline.hooks.update(self.hooks())  # type: ignore[arg-type]
+        self.pipeline.row_hooks.update(self.row_hooks())  # type: ignore[arg-type]
+        self.pipeline.erase_hooks.extend(self.erase_hooks())
+
     def _tell_person(self, session: Session, conv: Conversation, now: datetime, said_who: bool = False) -> None:
         language = conv.language or "en"
         self.pipeline.queue(session, conv.contact, conv, [self._note(language, now, said_who)], language)
@@ -194,7 +202,18 @@ class Handoff:
                 await asyncio.wait_for(stop.wait(), timeout=every)
 
 
-async def tick(app: Any) -> dict[str, Any]:
-    """``await tick(app)``: the worker's periodic call (same as ``app.handoff.tick()``)."""
-    result: dict[str, Any] = await app.handoff.tick()
-    return result
+class _Waker(Protocol):
+    def wake(self) -> None: ...
+
+
+class HandoffApp(Protocol):
+    """The running application as handoff's routes see it."""
+
+    @property
+    def db(self) -> Database: ...
+    @property
+    def handoff(self) -> Handoff: ...
+    @property
+    def sender(self) -> _Waker: ...
+    @property
+    def settings(self) -> HandoffSettings: ...

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from handoff.hours import OfficeHours
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from handoff.config import HandoffSettings
     from handoff.models import Case
 
 __all__ = ["Policy"]
@@ -31,7 +31,7 @@ class Policy:
     claim_idle: timedelta = timedelta(minutes=30)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Policy:
+    def from_settings(cls, settings: HandoffSettings) -> Policy:
         extra = tuple(date.fromisoformat(d) for d in getattr(settings, "holidays", ()))
         office = OfficeHours(
             getattr(settings, "office_hours", "mon-fri 09:00-18:00"), settings.timezone, extra

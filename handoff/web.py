@@ -9,10 +9,10 @@ from starlette.routing import BaseRoute
 from handoff import api, console
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from handoff.service import HandoffApp
 
 __all__ = ["routes"]
 
 
-def routes(app: App) -> list[BaseRoute]:
+def routes(app: HandoffApp) -> list[BaseRoute]:
     return [*api.routes(app), *console.routes(app)]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-import bot.models  # noqa: F401  (registers the tables on the metadata)
+import core.models  # noqa: F401  (registers the tables on the metadata)
 import handoff.models  # noqa: F401
-from bot.db import Base
+from core.db import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from bot import migrate
-from bot.db import Base, Database
+from core.db import Base, Database
 
 TEST_KEYS = (Fernet.generate_key().decode(),)
 PG_URL = os.environ.get("INTAKE_TEST_POSTGRES_URL")

@@ -28,7 +28,7 @@ WINDOW = ("window_started_at", "window_count")
 #   and a lookup by message is a lookup by primary key.
 # - The flood counter changed the contact row on every message, so every commit wrote its page.
 #   The conversation row is written on every turn anyway; the contact is now written only when
-#   its status changes or its last-seen time is a minute old (bot.turnsql).
+#   its status changes or its last-seen time is a minute old (core.turnsql).
 
 
 def _rebuild_sqlite(table: str, drop: str | None, select: str = "*", add: str | None = None) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import App, build
-from bot.db import Database
 from bot.settings import load
 from channels.fake import RecordingChannel
+from core.db import Database
 from tests.conftest import TEST_KEYS
 
 

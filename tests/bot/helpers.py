@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot.db import Database
-from bot.language import Chosen
-from bot.models import Conversation
-from bot.outbox import Sender
-from bot.pipeline import Pipeline
-from bot.render import Renderer
 from channels.base import Inbound
 from channels.fake import RecordingChannel
+from core.db import Database
+from core.language import Chosen
+from core.models import Conversation
+from core.outbox import Sender
+from core.pipeline import Pipeline
+from core.render import Renderer
 
 
 class Identity:

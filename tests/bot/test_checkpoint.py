@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import build
-from bot.checkpoint import BACKSTOP_PAGES, WAL_SIZE_LIMIT, Checkpointer
-from bot.db import Database
 from channels.base import Inbound
 from channels.fake import RecordingChannel
+from core.checkpoint import BACKSTOP_PAGES, WAL_SIZE_LIMIT, Checkpointer
+from core.db import Database
 from tests.bot.conftest import settings_for
 from tests.conftest import TEST_KEYS
 
@@ -109,7 +109,7 @@ def test_no_thread_without_a_wal_file(db: Database):
 
 def test_a_database_it_cannot_open_leaves_checkpoints_inline(tmp_path: Path, caplog: pytest.LogCaptureFixture):
     checkpointer = Checkpointer(str(tmp_path / "missing" / "x.db"), interval=0.01)
-    with caplog.at_level(logging.WARNING, logger="bot.checkpoint"):
+    with caplog.at_level(logging.WARNING, logger="core.checkpoint"):
         checkpointer.start()
         assert wait_for(lambda: not checkpointer.running)
     assert "checkpoints stay inline" in caplog.text

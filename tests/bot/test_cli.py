@@ -79,8 +79,8 @@ def _chat(env: dict[str, str], cwd: Path, lines: list[str], user: str = "ana") -
 def _conversations(tmp_path: Path) -> list[tuple[int, str, int]]:
     from sqlalchemy import select
 
-    from bot.db import Database
-    from bot.models import Conversation
+    from core.db import Database
+    from core.models import Conversation
 
     db = Database(f"sqlite:///{tmp_path / 'cli.db'}", TEST_KEYS)
     try:

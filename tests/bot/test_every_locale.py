@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 import locales
-from bot.models import Conversation
 from channels.base import Inbound
+from core.models import Conversation
 from dialogs.return_safety import RETURN_SAFETY
 from tests.dialogs.test_screening import PER_LOCALE
 
@@ -52,9 +52,9 @@ def test_every_sms_of_a_screening_fits_its_segment_budget(lang, yes, no, town, c
     """As SMS sends them (text, numbered menu, accents folded when it pays; a greeting that
     would push its question past 2 segments in a message of its own, as the pipeline does): a
     question at most 2 segments, anything else at most 4."""
-    from bot.render import Renderer
     from channels.segments import cheapest, count_segments
     from channels.twilio import render_menu
+    from core.render import Renderer
     from dialogs.base import Reply
     from tests.dialogs.transcript import run
 
@@ -80,8 +80,8 @@ def test_every_sms_of_a_screening_fits_its_segment_budget(lang, yes, no, town, c
 def test_every_outcome_message_fits_four_sms_segments(lang):
     """What each outcome says (the scenarios of the outcome rules, most contacts at once) stays
     within 4 segments per message, in every language, as SMS sends it."""
-    from bot.render import Renderer
     from channels.segments import cheapest, count_segments
+    from core.render import Renderer
     from dialogs.outcome import explain
     from dialogs.rules import decide
     from tests.dialogs.test_rules import BASE

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 import locales
-from bot.models import Conversation
+from core.models import Conversation
 from handoff.models import Case
 from tests.bot.test_webhooks import post_form, post_update, telegram, twilio, wait_for  # noqa: F401
 

@@ -8,10 +8,10 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 
 from bot import migrate
-from bot.crypto import Cipher
-from bot.db import Database
 from bot.keys import encrypted_columns, rotate
-from bot.models import Conversation, Message
+from core.crypto import Cipher
+from core.db import Database
+from core.models import Conversation, Message
 from tests.bot.helpers import make_pipeline, say
 
 

@@ -11,10 +11,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-import bot.models  # noqa: F401  (tables on the metadata)
+import core.models  # noqa: F401  (tables on the metadata)
 import handoff.models  # noqa: F401
 from bot import migrate
-from bot.db import Base, Database
+from core.db import Base, Database
 from tests.conftest import PG_URL, TEST_KEYS
 
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.models import Contact, Conversation, Message, Outbox
 from channels.base import Inbound, RateLimited, TemporaryError, Unreachable
 from channels.fake import RecordingChannel
+from core.models import Contact, Conversation, Message, Outbox
 from tests.bot.helpers import make_pipeline, say
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from bot import logs
 from bot.app import build
 from bot.web import create_app
 from channels.fakes import FakeTwilioAPI
 from channels.fakes.twilio_api import sign
+from core import logs
 from tests.bot.conftest import settings_for
 from tests.bot.test_webhooks import PUBLIC, wait_for
 

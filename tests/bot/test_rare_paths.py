@@ -13,11 +13,11 @@ from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
 from bot.app import App, build
-from bot.db import Database
-from bot.models import Message, Outbox
 from bot.web import create_app
 from channels.base import Capabilities, Inbound
 from channels.fake import RecordingChannel
+from core.db import Database
+from core.models import Message, Outbox
 from tests.bot.conftest import settings_for
 
 

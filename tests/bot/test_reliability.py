@@ -16,10 +16,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.db import Database
-from bot.models import Message
 from channels.fakes import FakeTelegramAPI
 from channels.fakes.telegram_api import text_update
+from core.db import Database
+from core.models import Message
 from tests.conftest import PG_URL, TEST_KEYS
 
 TOKEN, SECRET = "77:reliability", "kill_test_secret"

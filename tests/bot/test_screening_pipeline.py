@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.models import Contact, Conversation, Message, Outbox
 from channels.base import Inbound
+from core.models import Contact, Conversation, Message, Outbox
 
 START = ["yes", "no", "yes", "Porto", "India"]
 
@@ -27,7 +27,7 @@ def talk(app, says: list[str], address: str = "+351910000001", language: str = "
 
 
 def conversation(app, address: str = "+351910000001") -> Conversation:
-    from bot import store
+    from core import store
 
     with app.db.sessions() as s:
         contact = store.find_contact(s, "fake", address)

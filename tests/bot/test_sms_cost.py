@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 import locales
 from bot.app import App, build
-from bot.db import Database
-from bot.models import Conversation, Message, Outbox
 from channels.base import Inbound, Option, Outbound
 from channels.fake import RecordingChannel
 from channels.segments import count_segments
 from channels.twilio import SmsChannel
+from core.db import Database
+from core.models import Conversation, Message, Outbox
 from tests.bot.conftest import settings_for
 
 PHONE = "+351910000321"

@@ -6,10 +6,10 @@ import asyncio
 import threading
 import time
 
-from bot import wakeup
-from bot.db import Database
-from bot.outbox import Sender
 from channels.fake import RecordingChannel
+from core import wakeup
+from core.db import Database
+from core.outbox import Sender
 from tests.bot.helpers import make_pipeline, say
 from tests.conftest import TEST_KEYS
 

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from bot.app import build
-from bot.models import Message
 from bot.web import create_app
 from channels.fakes import FakeTelegramAPI, FakeTwilioAPI
 from channels.fakes.telegram_api import callback_update, text_update
 from channels.fakes.twilio_api import sign
+from core.models import Message
 from tests.bot.conftest import settings_for
 
 TOKEN = "123456:TEST-token"
@@ -77,7 +77,7 @@ def test_telegram_message_gets_a_reply_in_the_persons_language(telegram):
     wait_for(lambda: len(fake.delivered) >= 3)
     assert fake.requests("answerCallbackQuery")
     with app.db.sessions() as s:
-        from bot.models import Conversation
+        from core.models import Conversation
 
         assert s.scalars(select(Conversation.record)).one()["consent"]["given"] is True
 
@@ -218,7 +218,7 @@ def test_without_a_public_url_telegram_runs_by_long_polling(db, tmp_path: Path):
         with TestClient(create_app(app)):
             wait_for(lambda: len(fake.delivered) >= 2)
             assert fake.requests("deleteWebhook")  # polling needs the webhook removed
-        from bot.models import Conversation
+        from core.models import Conversation
 
         with app.db.sessions() as s:
             assert s.scalars(select(Conversation.source)).one() == "campaign_lisboa"

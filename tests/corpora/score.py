@@ -193,8 +193,8 @@ class _NewConversation:
 
 def first_language(text: str, device: str, channel: str = "telegram") -> Any:
     """The language the pipeline answers a first message in, the device set to ``device``."""
-    from bot.language import LanguagePolicy
     from channels.base import Inbound
+    from core.language import LanguagePolicy
 
     address = "+351912345678" if channel == "sms" else "42"
     inbound = Inbound(channel=channel, address=address, text=text,

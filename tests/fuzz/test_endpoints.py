@@ -66,7 +66,7 @@ def tried(name: str) -> None:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Iterator[tuple[TestClient, dict[str, str]]]:
     from bot import migrate
-    from bot.db import Database
+    from core.db import Database
     from tests.conftest import TEST_KEYS
 
     tmp = tmp_path_factory.mktemp("fuzz")

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App
-from bot.db import Database, utcnow
-from bot.language import Chosen
-from bot.outbox import Sender
-from bot.pipeline import Pipeline
-from bot.render import Renderer
 from bot.settings import Settings
 from channels.base import Inbound
 from channels.fake import RecordingChannel
+from core.db import Database, utcnow
+from core.language import Chosen
+from core.outbox import Sender
+from core.pipeline import Pipeline
+from core.render import Renderer
 from dialogs.base import N_, Context, Given, Reply, Step, Text
 from handoff import auth
 from handoff.service import Handoff
@@ -84,8 +84,7 @@ def make_app(db: Database, tmp_path: Path, **settings: Any) -> tuple[App, dict[s
     )
     clock = Clock()
     handoff = Handoff(db, pipeline, config, clock=clock)
-    pipeline.hooks.update(handoff.hooks())  # type: ignore[arg-type]
-    pipeline.row_hooks.update(handoff.row_hooks())  # type: ignore[arg-type]
+    handoff.plug_in()
     app = App(settings=config, db=db, pipeline=pipeline, sender=sender, handoff=handoff,
               channels=dict(channels))
     return app, channels, clock

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db import utcnow
-from bot.models import Contact
+from core.db import utcnow
+from core.models import Contact
 from handoff.models import AuditEntry
 from handoff.queue import OUTCOMES
 from tests.handoff.helpers import bearer, caseworker, deliver, handed_over, say
@@ -258,7 +258,7 @@ def test_a_supervisor_erases_a_persons_data_on_their_behalf(queued):
      ({}, {"preference": "this_chat", "phone": None, "action": None})],
 )
 def test_the_card_says_how_the_person_asked_to_be_contacted(queued, record, contact):
-    from bot.models import Conversation
+    from core.models import Conversation
 
     with queued.db.transaction() as s:
         conv = s.get(Conversation, queued.conv_id)

@@ -142,7 +142,7 @@ def test_claim_next_release_and_supervisor_reassign(hub):
 
 
 def test_a_phone_call_preference_shows_a_call_button(hub):
-    from bot.models import Conversation
+    from core.models import Conversation
 
     conv_id = handed_over(hub.app, "+351910000006")
     with hub.db.transaction() as s:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.models import Conversation, Message
+from core.models import Conversation, Message
 from handoff.models import Case
 from tests.handoff.helpers import bearer, caseworker, deliver, handed_over, say
 
@@ -116,7 +116,7 @@ def test_tick_returns_idle_claims_and_escalates(hub):
     import asyncio
     from datetime import timedelta
 
-    from bot.db import utcnow
+    from core.db import utcnow
 
     handed_over(hub.app, PHONE, "sms")
     _cw, token = caseworker(hub.db, "ana@example.org")

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import select
 
-from bot.models import Contact, Conversation, Message, Outbox
-from bot.turnsql import CONVERSATION_COLUMNS
+from core.models import Contact, Conversation, Message, Outbox
+from core.turnsql import CONVERSATION_COLUMNS
 from handoff import queue
 from handoff.models import PRIORITIES, AuditEntry, Case, Caseworker, Notification
 from handoff.notify import Notifier

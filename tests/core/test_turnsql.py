@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, text
 
-from bot.db import Database, utcnow
-from bot.models import Contact, Conversation, Message, Outbox
-from bot.turnsql import OutboundRow, TurnSQL
+from core.db import Database, utcnow
+from core.models import Contact, Conversation, Message, Outbox
+from core.turnsql import OutboundRow, TurnSQL
 
 
 def _begin(db: Database):

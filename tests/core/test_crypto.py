@@ -7,7 +7,7 @@ import base64
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.crypto import Cipher, InvalidToken
+from core.crypto import Cipher, InvalidToken
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 

@@ -20,10 +20,10 @@ DEMO_EMAIL = "demo@intake.local"
 
 
 def _database() -> Any:
-    from bot.cli import _settings
-    from bot.db import Database
+    from bot.settings import load_or_exit
+    from core.db import Database
 
-    settings = _settings()
+    settings = load_or_exit()
     return Database(settings.database_url, settings.encryption_keys)
 
 
@@ -57,10 +57,10 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    from bot.cli import _settings
+    from bot.settings import load_or_exit
     from handoff import auth
 
-    base = _settings().public_url or "http://127.0.0.1:8000"
+    base = load_or_exit().public_url or "http://127.0.0.1:8000"
     db = _database()
     try:
         with db.transaction() as s:
@@ -97,7 +97,7 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 
 
 def cmd_token_revoke(args: argparse.Namespace) -> int:
-    from bot.db import utcnow
+    from core.db import utcnow
     from handoff import auth
 
     db = _database()

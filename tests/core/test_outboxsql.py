@@ -6,9 +6,9 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from bot.db import Database
-from bot.models import Contact, Conversation, Message, Outbox
-from bot.outboxsql import OutboxSQL
+from core.db import Database
+from core.models import Contact, Conversation, Message, Outbox
+from core.outboxsql import OutboxSQL
 from tests.conftest import TEST_KEYS
 
 NOW = datetime(2026, 11, 28, 9, 30, 15, 250, tzinfo=UTC)

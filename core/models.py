@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.db import Base, Encrypted, EncryptedJSON, UTCDateTime, utcnow
+from core.db import Base, Encrypted, EncryptedJSON, UTCDateTime, utcnow
 
 __all__ = ["Contact", "Conversation", "Message", "Outbox"]
 
@@ -33,7 +33,7 @@ class Contact(Base):
     secret_hash: Mapped[str | None] = mapped_column(String(64), default=None)  # web chat token
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the person last wrote, to the minute: a turn writes this row only when it is a minute
-    # old (bot.turnsql), which keeps the row out of most commits. The WhatsApp window and
+    # old (core.turnsql), which keeps the row out of most commits. The WhatsApp window and
     # retention need no finer clock, and an older value closes that window early, never late.
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from bot import jsondoc
+from core import jsondoc
 
 __all__ = ["Cipher", "InvalidToken", "key_id"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from bot.db import Database
-from bot.models import Contact, Conversation, Message
 from channels.base import Delivery
+from core.db import Database
+from core.models import Contact, Conversation, Message
 
 __all__ = ["RANK", "apply"]
 

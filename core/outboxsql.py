@@ -4,8 +4,8 @@ Under load the sender runs a pass every few milliseconds: mark what was delivere
 claim what is due, lease it. Through SQLAlchemy Core each statement cost more Python than the
 driver's work (compiling, parameter processing, result types): the passes took a seventh of
 a busy webhook server's time, more than the turns' own SQL (bench/webhook.py). Here, as for
-the turn (bot.turnsql, whose value encodings these share), a statement costs what the driver
-costs. Rare paths (retries, failures, the unreachable) stay on the ORM in bot.outbox.
+the turn (core.turnsql, whose value encodings these share), a statement costs what the driver
+costs. Rare paths (retries, failures, the unreachable) stay on the ORM in core.outbox.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.db import Database
-from bot.turnsql import TurnSQL
+from core.db import Database
+from core.turnsql import TurnSQL
 
 __all__ = ["Claimed", "OutboxSQL"]
 

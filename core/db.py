@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Dialect, Engine, MetaData, Text, create_engine, event, text
@@ -20,11 +21,11 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection, StaticPool
 from sqlalchemy.types import DateTime, TypeDecorator
 
-from bot import jsondoc
-from bot.checkpoint import BACKSTOP_PAGES, WAL_SIZE_LIMIT, Checkpointer
-from bot.crypto import Cipher
+from core import jsondoc
+from core.checkpoint import BACKSTOP_PAGES, WAL_SIZE_LIMIT, Checkpointer
+from core.crypto import Cipher
 
-__all__ = ["Base", "Database", "Encrypted", "EncryptedJSON", "UTCDateTime", "utcnow"]
+__all__ = ["Base", "Database", "Encrypted", "EncryptedJSON", "UTCDateTime", "sqlite_path", "utcnow"]
 
 # Deterministic constraint names: Alembic's batch mode on SQLite can only drop what it can name.
 NAMING = {
@@ -57,7 +58,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime stored; use bot.db.utcnow()")
+            raise ValueError("naive datetime stored; use core.db.utcnow()")
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
@@ -106,7 +107,7 @@ class EncryptedJSON(TypeDecorator[Any]):
 def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # stop pysqlite from emitting its own deferred BEGIN
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000",
-                   # Checkpoints run in a thread (bot.checkpoint); a commit does one only past this.
+                   # Checkpoints run in a thread (core.checkpoint); a commit does one only past this.
                    f"wal_autocheckpoint={BACKSTOP_PAGES}", f"journal_size_limit={WAL_SIZE_LIMIT}"):
         dbapi_conn.execute(f"PRAGMA {pragma}")
 
@@ -127,7 +128,7 @@ def _sqlite_begin(conn: Any) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     # JSON columns written through the ORM get the same compact text as the turn's own
-    # statements (bot.turnsql), from the same encoder.
+    # statements (core.turnsql), from the same encoder.
     kwargs.setdefault("json_serializer", jsondoc.dumps)
     kwargs.setdefault("json_deserializer", jsondoc.loads)
     if url.startswith("sqlite"):
@@ -174,7 +175,7 @@ class Database:
     @contextmanager
     def turn_connection(self) -> Iterator[PoolProxiedConnection]:
         """A pooled connection for one turn, whose transaction the caller begins and ends on
-        the driver (bot.pipeline). On SQLite it is one connection kept for all the process's
+        the driver (core.pipeline). On SQLite it is one connection kept for all the process's
         turns, which queue on ``write_lock`` anyway: a pool checkout and checkin cost as much
         as a third of the turn's statements."""
         if self.dialect != "sqlite":
@@ -208,3 +209,10 @@ class Database:
                 self._turns = None
         self.engine.dispose()
 
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for an in-memory database."""
+    rest = url.split("://", 1)[1] if "://" in url else ""
+    path = rest[1:] if rest.startswith("/") else rest
+    path = path.split("?", 1)[0]
+    return Path(path) if path and path != ":memory:" else None

@@ -1,6 +1,6 @@
 """Cross-process wake-ups for the sender: a worker process learns of new outbox rows at once.
 
-PostgreSQL: the turn's transaction runs ``NOTIFY intake_outbox`` (bot.turnsql), which is delivered only when
+PostgreSQL: the turn's transaction runs ``NOTIFY intake_outbox`` (core.turnsql), which is delivered only when
 it commits; the worker LISTENs on a dedicated connection. SQLite: ``PRAGMA data_version``
 changes whenever another connection commits, and reading it costs microseconds, so the worker
 checks it every few milliseconds instead of scanning the outbox.
@@ -13,8 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 
-from bot.db import Database
-from bot.settings import sqlite_path
+from core.db import Database, sqlite_path
 
 __all__ = ["CHANNEL", "watch"]
 

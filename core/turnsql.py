@@ -11,8 +11,8 @@ Both backends share one text per statement: ``?`` placeholders (sqlite3's style)
 for psycopg, and ``:name`` ones (for the rarer statements of other modules) ``%(name)s``. The
 turn's own statements take their values positionally: a tuple binds in a fraction of the time
 a dict of names does, which over a turn's ~50 values was 4% of it (bench/engine.py). Values are stored exactly as the ORM's column types store them
-(bot.models), so either side reads what the other wrote: timestamps as UTC text on SQLite
-and ``timestamptz`` on PostgreSQL, JSON as text or ``json``, personal text as tokens of bot.crypto.
+(core.models), so either side reads what the other wrote: timestamps as UTC text on SQLite
+and ``timestamptz`` on PostgreSQL, JSON as text or ``json``, personal text as tokens of core.crypto.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from bot import jsondoc, wakeup
-from bot.crypto import Cipher
+from core import jsondoc, wakeup
+from core.crypto import Cipher
 
 __all__ = ["ContactRow", "ConversationRow", "OutboundRow", "TurnSQL"]
 
@@ -83,7 +83,7 @@ SAVE_CONVERSATION = (
 )
 
 
-# How stale the contact's last-seen time may get before a turn writes it again (bot.models).
+# How stale the contact's last-seen time may get before a turn writes it again (core.models).
 SEEN_EVERY = timedelta(minutes=1)
 
 

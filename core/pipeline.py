@@ -4,7 +4,7 @@ inbound -> lock the person (contact row) -> store the message, dropping a provid
 dialog step -> outbound rows into the outbox in the same transaction -> commit -> wake the sender.
 Nothing here talks to a provider: delivery happens after the commit, outside the lock.
 
-An ordinary turn is a few driver-level statements (bot.turnsql) in a transaction begun and
+An ordinary turn is a few driver-level statements (core.turnsql) in a transaction begun and
 ended on the driver connection; so is the handoff that ends a screening (a RowHook). Only the
 rare paths (other hooks, erasure, the quick exit) load ORM objects, in the same transaction.
 """
@@ -23,14 +23,14 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import PoolProxiedConnection
 
-from bot import logs, metrics, privacy, store
-from bot.db import Database, utcnow
-from bot.language import Chosen, ConversationState
-from bot.models import Contact, Conversation, Message, Outbox
-from bot.render import Rendered, Renderer
-from bot.turnsql import ContactRow, ConversationRow, OutboundRow, TurnSQL
 from channels.base import Inbound
 from channels.twilio import sms_segments
+from core import logs, metrics, privacy, store
+from core.db import Database, utcnow
+from core.language import Chosen, ConversationState
+from core.models import Contact, Conversation, Message, Outbox
+from core.render import Rendered, Renderer
+from core.turnsql import ContactRow, ConversationRow, OutboundRow, TurnSQL
 from dialogs import DIALOGS, Dialog
 from dialogs.base import N_, Context, Given, Step, Text
 from dialogs.base import Reply as DialogReply
@@ -79,7 +79,7 @@ class Turn:
 
 
 class LanguagePolicy(Protocol):
-    """Decides the conversation's language for this message (see bot.language)."""
+    """Decides the conversation's language for this message (see core.language)."""
 
     def choose(self, conversation: ConversationState, inbound: Inbound, explicit: str | None) -> Chosen:
         """The locale (None when nothing tells it yet: the person then gets the menu)."""
@@ -151,7 +151,7 @@ class _Tx:
         self.raw = raw
         self.sql = sql
         if not sql.postgres:  # psycopg begins on the first statement
-            raw.execute("BEGIN IMMEDIATE")  # the write lock, up front (see bot.db)
+            raw.execute("BEGIN IMMEDIATE")  # the write lock, up front (see core.db)
         self.now = utcnow()
         self.session: Session | None = None
         self.transaction: RootTransaction | None = None
@@ -161,7 +161,7 @@ class _Tx:
         self.sql.save(self.raw, contact, conv, self.now)
         # Never closed: the pooled connection goes back where it came from (Database.turn_connection).
         conn = Connection(self.engine, connection=self.pooled)
-        self.transaction = conn.begin()  # joins the driver's transaction (bot.db._sqlite_begin)
+        self.transaction = conn.begin()  # joins the driver's transaction (core.db._sqlite_begin)
         session = self.session = Session(bind=conn, autoflush=True)
         person, conversation = session.get(Contact, contact.id), session.get(Conversation, conv.id)
         assert person is not None and conversation is not None  # written a moment ago
@@ -215,6 +215,8 @@ class Pipeline:
         # Hooks by action name ("handoff", "urgent", "erase", "quick_exit", "inbound_handoff").
         self.hooks: dict[str, TurnHook] = dict(hooks or {})
         self.row_hooks: dict[str, RowHook] = {}  # tried first, for actions of both kinds
+        # What other packages hold about a person, erased with them (bot wires these).
+        self.erase_hooks: list[privacy.EraseHook] = []
         self.deletable = deletable  # channels where the bot can delete what it sent
         self.flood_limit = flood_limit  # messages per minute from one person before we pause
         self.operator = operator  # who runs the service, named in the greeting and notice
@@ -461,7 +463,8 @@ class Pipeline:
                     raw = session.connection().connection.driver_connection
                     written += self._queue(raw, person, conversation, [note], language, tx.now, force=True)
             elif action == "erase":
-                privacy.erase_contact(session, person, keep_for={r.id for r in written})
+                privacy.erase_contact(session, person, keep_for={r.id for r in written},
+                                      hooks=self.erase_hooks)
         return orm[2].status if orm is not None else conv.status
 
     # -- helpers --------------------------------------------------------------------------

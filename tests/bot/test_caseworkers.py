@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot import migrate
 from bot.cli import main
-from bot.db import Database
+from core.db import Database
 from handoff import auth
 from handoff.models import ApiToken, Caseworker
 from tests.conftest import TEST_KEYS
@@ -65,6 +65,6 @@ def test_seed_demo_prints_credentials_once(env, capsys):
     second = capsys.readouterr().out
     assert password not in second and "exists" in second
     with env.transaction() as s:
-        from bot.db import utcnow
+        from core.db import utcnow
 
         assert auth.authenticate(s, "demo@intake.local", password, utcnow()) is not None

@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import jsondoc
+from core import jsondoc
 
 
 def _stdlib(value):

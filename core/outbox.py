@@ -24,11 +24,6 @@ from typing import Any
 from sqlalchemy import Table, func, select, update
 
 import locales
-from bot import metrics
-from bot.db import Database, utcnow
-from bot.logs import scrub
-from bot.models import Contact, Conversation, Message, Outbox
-from bot.outboxsql import OutboxSQL
 from channels.base import (
     Channel,
     ChannelError,
@@ -40,6 +35,11 @@ from channels.base import (
     TemporaryError,
     Unreachable,
 )
+from core import metrics
+from core.db import Database, utcnow
+from core.logs import scrub
+from core.models import Contact, Conversation, Message, Outbox
+from core.outboxsql import OutboxSQL
 
 __all__ = ["Sender"]
 

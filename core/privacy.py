@@ -9,24 +9,27 @@ the old address, kept encrypted on that one outbox row until it is sent.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.db import utcnow
-from bot.models import Contact, Conversation, Message, Outbox
+from core.db import utcnow
+from core.models import Contact, Conversation, Message, Outbox
 
-__all__ = ["ERASE_HOOKS", "erase_contact", "quick_exit"]
+__all__ = ["EraseHook", "erase_contact", "quick_exit"]
 
-# Other packages' personal data about a contact (e.g. case notes) register an eraser here.
-ERASE_HOOKS: list[Callable[[Session, Contact], None]] = []
+# Erases another package's personal data about a contact (e.g. case notes); the application
+# passes them in (the pipeline's ``erase_hooks``), nothing registers itself on import.
+EraseHook = Callable[[Session, Contact], None]
 # What an erased outcome keeps: codes only, nothing a person wrote.
 KEPT_OUTCOME = ("programme", "eligibility", "priority", "rules_version")
 
 
-def erase_contact(session: Session, contact: Contact, keep_for: set[int] | None = None) -> None:
-    """Erase a contact's data in this transaction; outbox rows in ``keep_for`` still go out."""
+def erase_contact(session: Session, contact: Contact, keep_for: set[int] | None = None,
+                  hooks: Iterable[EraseHook] = ()) -> None:
+    """Erase a contact's data in this transaction, and through ``hooks`` what other packages
+    hold about them; outbox rows in ``keep_for`` still go out."""
     keep_for = keep_for or set()
     address = contact.address
     conversations = session.scalars(select(Conversation).where(Conversation.contact_id == contact.id)).all()
@@ -52,10 +55,10 @@ def erase_contact(session: Session, contact: Contact, keep_for: set[int] | None 
                Outbox.id.not_in(keep_for or {-1}))
         .values(status="cancelled", lease_until=None)
     )
-    # An outbox row has its message's id (bot.models).
+    # An outbox row has its message's id (core.models).
     for row in session.scalars(select(Outbox).where(Outbox.id.in_(keep_for or {-1}))):
         row.address, row.force = address, True
-    for hook in ERASE_HOOKS:
+    for hook in hooks:
         hook(session, contact)
     contact.address = ""
     contact.address_hash = "erased:" + secrets.token_hex(16)

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.db import cipher, utcnow
-from bot.models import Contact, Conversation
+from core.db import cipher, utcnow
+from core.models import Contact, Conversation
 
 __all__ = ["address_hash", "current_conversation", "find_contact", "lock_contact"]
 
