@@ -21,7 +21,7 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/intake db upgrade
-	$(BIN)/intake caseworker seed-demo
+	$(BIN)/intake caseworker seed-demo --url http://$(HOST):$(PORT)
 	$(BIN)/intake serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)

@@ -14,6 +14,7 @@ from core.language import LanguagePolicy
 from core.outbox import Sender
 from core.pipeline import Pipeline
 from core.render import Renderer
+from core.secret import reveal
 from handoff.service import Handoff
 
 __all__ = ["App", "build"]
@@ -38,8 +39,8 @@ def provider_channels(settings: Settings) -> dict[str, Channel]:
         from channels.telegram import TelegramChannel
 
         registry["telegram"] = TelegramChannel(
-            settings.telegram_bot_token or "",
-            webhook_secret=settings.telegram_webhook_secret,
+            reveal(settings.telegram_bot_token) or "",
+            webhook_secret=reveal(settings.telegram_webhook_secret),
             api_base_url=settings.telegram_api_base_url,
         )
     if settings.twilio_enabled:
@@ -55,7 +56,7 @@ def provider_channels(settings: Settings) -> dict[str, Channel]:
                 settings.public_url + "/webhooks/twilio/status" if settings.public_url else None
             ),
         }
-        sid, token = settings.twilio_account_sid or "", settings.twilio_auth_token or ""
+        sid, token = settings.twilio_account_sid or "", reveal(settings.twilio_auth_token) or ""
         if settings.twilio_from_number or settings.twilio_messaging_service_sid:
             registry["sms"] = SmsChannel(sid, token, **common)  # type: ignore[arg-type]
         if settings.twilio_whatsapp_from:
@@ -65,7 +66,7 @@ def provider_channels(settings: Settings) -> dict[str, Channel]:
 
 def build(settings: Settings, channels: Mapping[str, Channel] | None = None) -> App:
     """Wire the application; ``channels`` replaces the ones the settings would enable."""
-    db = Database(settings.database_url, settings.encryption_keys)
+    db = Database(settings.database_url, settings.keys)
     renderer = Renderer(
         locales.translator, country_name=locales.country_name, number=locales.format_number
     )

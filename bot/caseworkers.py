@@ -24,7 +24,7 @@ def _database() -> Any:
     from core.db import Database
 
     settings = load_or_exit()
-    return Database(settings.database_url, settings.encryption_keys)
+    return Database(settings.database_url, settings.keys)
 
 
 def _read_password() -> str:
@@ -60,7 +60,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     from bot.settings import load_or_exit
     from handoff import auth
 
-    base = load_or_exit().public_url or "http://127.0.0.1:8000"
+    base = load_or_exit().public_url or args.url
     db = _database()
     try:
         with db.transaction() as s:
@@ -121,6 +121,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--languages", default="pt", help="languages spoken, e.g. pt,en,uk")
     add.set_defaults(func=cmd_add)
     demo = cw_sub.add_parser("seed-demo", help="create the demo supervisor once")
+    demo.add_argument("--url", default="http://127.0.0.1:8000",
+                      help="where the app will be served, for the console address printed "
+                           "(INTAKE_PUBLIC_URL wins when set)")
     demo.set_defaults(func=cmd_seed_demo)
 
     token = sub.add_parser("token", help="API tokens")

@@ -101,7 +101,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from core.db import Database
 
     settings = _settings()
-    db = Database(settings.database_url, settings.encryption_keys)
+    db = Database(settings.database_url, settings.keys)
     migrate.upgrade(db.engine)
     print("database is up to date")
     return 0
@@ -194,8 +194,8 @@ def cmd_telegram_set_webhook(args: argparse.Namespace) -> int:
         print("intake: TELEGRAM_WEBHOOK_SECRET must be set for webhook mode", file=sys.stderr)
         return 2
     channel = TelegramChannel(
-        settings.telegram_bot_token,
-        webhook_secret=settings.telegram_webhook_secret,
+        settings.telegram_bot_token.reveal(),
+        webhook_secret=settings.telegram_webhook_secret.reveal(),
         api_base_url=settings.telegram_api_base_url,
     )
 
@@ -219,7 +219,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     from core.db import Database
 
     settings = _settings()
-    db = Database(settings.database_url, settings.encryption_keys)
+    db = Database(settings.database_url, settings.keys)
     count = rotate(db)
     print(f"re-encrypted {count} rows under the first key of INTAKE_ENCRYPTION_KEYS")
     return 0
@@ -287,13 +287,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    import os
-
     from core import logs
 
     args = build_parser().parse_args(argv)
     # JSON lines in production (for a log collector), readable lines on a developer's screen.
-    logs.setup(json_lines=os.environ.get("INTAKE_ENV") == "production")
+    try:
+        production = settings_module.environment() == "production"
+    except settings_module.SettingsError:
+        production = False  # the command itself reports the wrong setting
+    logs.setup(json_lines=production)
     func: Callable[[argparse.Namespace], int] = args.func
     return func(args)
 

@@ -17,12 +17,17 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from core.db import sqlite_path
+from core.secret import Secret
 
 __all__ = ["Settings", "SettingsError", "load"]
 
 NETWORK_FILESYSTEMS = frozenset(
     {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs", "glusterfs", "ceph"}
 )
+
+
+_NO_SECRET = Secret("")
+_SECRETS = ("secret_key", "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token")
 
 
 class SettingsError(Exception):
@@ -35,14 +40,14 @@ class Settings:
 
     database_url: str = "sqlite:///./intake.db"
     public_url: str | None = None
-    secret_key: str = ""
-    encryption_keys: tuple[str, ...] = ()
+    secret_key: Secret = _NO_SECRET
+    encryption_keys: tuple[Secret, ...] = ()
     env: str = "development"
-    telegram_bot_token: str | None = None
-    telegram_webhook_secret: str | None = None
+    telegram_bot_token: Secret | None = None
+    telegram_webhook_secret: Secret | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     twilio_account_sid: str | None = None
-    twilio_auth_token: str | None = None
+    twilio_auth_token: Secret | None = None
     twilio_from_number: str | None = None
     twilio_messaging_service_sid: str | None = None
     twilio_whatsapp_from: str | None = None
@@ -62,6 +67,21 @@ class Settings:
     notify_telegram_chat: str | None = None
     operator_name: str = ""          # who runs the service, named in the greeting and notice
     generated: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        # Plain strings given to the constructor (tests, scripts) become secrets too.
+        for name in _SECRETS:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, Secret(value))
+        if any(isinstance(k, str) for k in self.encryption_keys):
+            object.__setattr__(self, "encryption_keys", tuple(
+                Secret(k) if isinstance(k, str) else k for k in self.encryption_keys))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The encryption keys' values, for the database's cipher."""
+        return tuple(k.reveal() for k in self.encryption_keys)
 
     @property
     def production(self) -> bool:
@@ -107,18 +127,31 @@ def load_or_exit() -> Settings:
         raise SystemExit(2) from exc
 
 
-def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
-    """Build the settings from the environment, ``.env`` and defaults, and check them."""
+def _environ(environ: Mapping[str, str] | None, dotenv: Path | None) -> dict[str, str]:
     env = dict(read_dotenv(dotenv)) if dotenv is not None else {}
     env.update(os.environ if environ is None else environ)
+    return env
+
+
+def environment(environ: Mapping[str, str] | None = None,
+                dotenv: Path | None = Path(".env")) -> str:
+    """``development`` or ``production``: the one place that decides (``INTAKE_ENV``, from the
+    environment or ``.env``), read by the settings and by the logs before them."""
+    mode = (_environ(environ, dotenv).get("INTAKE_ENV") or "development").lower()
+    if mode not in ("development", "production"):
+        raise SettingsError(f"INTAKE_ENV must be development or production, not {mode!r}")
+    return mode
+
+
+def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
+    """Build the settings from the environment, ``.env`` and defaults, and check them."""
+    env = _environ(environ, dotenv)
 
     def get(name: str, default: str | None = None) -> str | None:
         value = env.get(name)
         return value if value not in (None, "") else default
 
-    mode = (get("INTAKE_ENV", "development") or "development").lower()
-    if mode not in ("development", "production"):
-        raise SettingsError(f"INTAKE_ENV must be development or production, not {mode!r}")
+    mode = environment(env, None)
     data_dir = Path(get("INTAKE_DATA_DIR", ".intake") or ".intake")
     generated: set[str] = set()
 
@@ -140,14 +173,14 @@ def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".
     settings = Settings(
         database_url=get("DATABASE_URL", "sqlite:///./intake.db") or "",
         public_url=(get("INTAKE_PUBLIC_URL") or "").rstrip("/") or None,
-        secret_key=secret_key,
-        encryption_keys=keys,
+        secret_key=Secret(secret_key),
+        encryption_keys=tuple(Secret(k) for k in keys),
         env=mode,
-        telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
-        telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+        telegram_bot_token=_secret(get("TELEGRAM_BOT_TOKEN")),
+        telegram_webhook_secret=_secret(get("TELEGRAM_WEBHOOK_SECRET")),
         telegram_api_base_url=get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot") or "",
         twilio_account_sid=get("TWILIO_ACCOUNT_SID"),
-        twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
+        twilio_auth_token=_secret(get("TWILIO_AUTH_TOKEN")),
         twilio_from_number=get("TWILIO_FROM_NUMBER"),
         twilio_messaging_service_sid=get("TWILIO_MESSAGING_SERVICE_SID"),
         twilio_whatsapp_from=get("TWILIO_WHATSAPP_FROM"),
@@ -170,6 +203,10 @@ def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".
     if settings.production:
         _refuse_unsafe(settings)
     return settings
+
+
+def _secret(value: str | None) -> Secret | None:
+    return Secret(value) if value is not None else None
 
 
 def _sla(raw: str | None) -> tuple[tuple[str, int], ...]:

@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from contextvars import ContextVar
+from typing import Any
 
 __all__ = ["CONVERSATION_ID", "REQUEST_ID", "scrub", "setup"]
 
@@ -53,8 +54,15 @@ class JSONFormatter(logging.Formatter):
 
 
 class _Plain(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return scrub(super().format(record))
+    """Scrubs the message and the traceback only: the time and the ids are ours, and a date
+    such as 2026-12-03 22:37:19 would look like a phone number to the filter."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = scrub(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei: Any) -> str:
+        return scrub(super().formatException(ei))
 
 
 def setup(json_lines: bool, level: int = logging.INFO) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from core.secret import Secret
+
 __all__ = ["HandoffSettings"]
 
 
@@ -26,7 +28,7 @@ class HandoffSettings(Protocol):
     @property
     def notify_telegram_chat(self) -> str | None: ...
     @property
-    def telegram_bot_token(self) -> str | None: ...
+    def telegram_bot_token(self) -> Secret | None: ...
     @property
     def telegram_api_base_url(self) -> str: ...
     @property

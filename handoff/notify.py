@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db import Database, utcnow
+from core.secret import reveal
 from handoff.models import Case, Notification
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class Notifier:
 
     def __init__(self, settings: HandoffSettings | None) -> None:
         self.chat = getattr(settings, "notify_telegram_chat", None) if settings else None
-        self.token = settings.telegram_bot_token if settings else None
+        self.token = reveal(settings.telegram_bot_token) if settings else None
         self.base = (settings.telegram_api_base_url if settings else "") or "https://api.telegram.org/bot"
         self.public_url = (settings.public_url if settings else None) or "http://127.0.0.1:8000"
 

@@ -58,8 +58,9 @@ def test_add_refuses_a_short_password_and_duplicates(env, monkeypatch, capsys):
 
 
 def test_seed_demo_prints_credentials_once(env, capsys):
-    assert main(["caseworker", "seed-demo"]) == 0
+    assert main(["caseworker", "seed-demo", "--url", "http://127.0.0.1:8123"]) == 0
     first = capsys.readouterr().out
+    assert "http://127.0.0.1:8123/console/" in first  # make run PORT=8123
     password = first.strip().splitlines()[-1].split()[-1]
     assert main(["caseworker", "seed-demo"]) == 0
     second = capsys.readouterr().out

@@ -75,3 +75,29 @@ def test_sqlite_on_a_network_filesystem_is_detected(tmp_path: Path):
 def test_a_bad_encryption_key_is_refused(tmp_path: Path):
     with pytest.raises(SettingsError, match="not a Fernet key"):
         load({"INTAKE_DATA_DIR": str(tmp_path), "INTAKE_ENCRYPTION_KEYS": "nope"}, dotenv=None)
+
+
+def test_the_environment_is_decided_in_one_place_from_the_environment_or_dotenv(tmp_path):
+    from bot.settings import SettingsError, environment
+
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("INTAKE_ENV=production\n")
+    assert environment({}, dotenv) == "production"  # a .env setting counts (JSON logs too)
+    assert environment({"INTAKE_ENV": "development"}, dotenv) == "development"
+    assert environment({}, None) == "development"
+    with pytest.raises(SettingsError):
+        environment({"INTAKE_ENV": "staging"}, None)
+
+
+def test_secrets_never_print(tmp_path):
+    key = Fernet.generate_key().decode()
+    settings = load({"INTAKE_ENCRYPTION_KEYS": key, "INTAKE_SECRET_KEY": "s" * 40,
+                     "TELEGRAM_BOT_TOKEN": "123:token-value", "TELEGRAM_WEBHOOK_SECRET": "hook-secret",
+                     "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "auth-token-value",
+                     "INTAKE_DATA_DIR": str(tmp_path)}, dotenv=None)
+    shown = f"{settings!r} {settings} {settings.telegram_bot_token} {settings.encryption_keys}"
+    for value in (key, "s" * 40, "123:token-value", "hook-secret", "auth-token-value"):
+        assert value not in shown
+    assert settings.telegram_bot_token is not None
+    assert settings.telegram_bot_token.reveal() == "123:token-value"
+    assert settings.keys == (key,) and settings.telegram_enabled and settings.twilio_enabled
