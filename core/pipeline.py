@@ -36,6 +36,7 @@ from dialogs.base import N_, Context, Given, Step, Text
 from dialogs.base import Reply as DialogReply
 from dialogs.commands import match_command
 from dialogs.danger import is_danger
+from dialogs.runner import confirming_erasure
 from locales.resolve import family
 
 __all__ = ["Pipeline", "RowHook", "Turn", "TurnHook", "TurnRows"]
@@ -511,7 +512,7 @@ class Pipeline:
         """Stop, delete, exit, danger, the answer to a pending erase confirmation, and 'info'
         once the screening is over (the SMS outcome asks for it): these reach the dialog even
         while a caseworker has the case."""
-        if conv.state.startswith("confirm_erase>"):
+        if confirming_erasure(conv.state):
             return True
         text = inbound.text
         command = match_command(text)

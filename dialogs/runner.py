@@ -26,7 +26,7 @@ from dialogs.languages import LANGUAGE_OPTIONS, language_options, parse_language
 from dialogs.parsers import menu_choice, parse
 from dialogs.understand import DECLINE, UNSURE, Reading, read_polarity
 
-__all__ = ["CONFIRM_ERASE", "MAX_ASKS", "FlowDialog", "split_state"]
+__all__ = ["CONFIRM_ERASE", "MAX_ASKS", "FlowDialog", "confirming_erasure", "split_state"]
 
 MAX_ASKS = 3            # times a question is asked in a row, at most
 SHORT_ANSWER = 3        # words: "sim, claro" answers a question; a sentence starts a conversation
@@ -44,6 +44,13 @@ def split_state(state: str) -> tuple[str, str | None, int]:
     base, _, fails = state.partition("#")
     base, _, resume = base.partition(">")
     return base, resume or None, int(fails) if fails.isdigit() else 0
+
+
+def confirming_erasure(state: str) -> bool:
+    """Whether the dialog waits for the person to confirm erasing their data (their answer must
+    reach it even while a caseworker has the case)."""
+    base, resume, _ = split_state(state)
+    return base == CONFIRM_ERASE and resume is not None
 
 
 def in_danger(data: Mapping[str, Any]) -> bool:

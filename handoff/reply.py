@@ -10,12 +10,13 @@ would be rejected by the provider; only an approved template could go out then).
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from channels.segments import count_segments, encoding
+from channels.twilio import whatsapp_window_open
 from core.models import Contact
 from core.render import Rendered
 from dialogs.base import Reply, Text
@@ -28,10 +29,9 @@ if TYPE_CHECKING:
 
     from core.pipeline import Pipeline
 
-__all__ = ["MAX_REPLY", "WHATSAPP_WINDOW", "blocked_reason", "preview", "send_reply", "templates"]
+__all__ = ["MAX_REPLY", "blocked_reason", "preview", "send_reply", "templates"]
 
 MAX_REPLY = 1600  # characters: Twilio's limit for one SMS/WhatsApp body
-WHATSAPP_WINDOW = timedelta(hours=24)
 _DATA = Path(__file__).resolve().parent / "replies.json"
 
 
@@ -65,10 +65,8 @@ def blocked_reason(contact: Contact, channel: str, now: datetime) -> str | None:
         return "the person opted out (STOP): no message can be sent until they write again"
     if contact.status == "erased":
         return "the person erased their data: no message can be sent"
-    if channel == "whatsapp":
-        last = contact.last_inbound_at
-        if last is None or now - last > WHATSAPP_WINDOW:
-            return (
+    if channel == "whatsapp" and not whatsapp_window_open(contact.last_inbound_at, now):
+        return (
                 "the WhatsApp 24-hour window is closed: the person last wrote more than 24 hours "
                 "ago, so WhatsApp only accepts an approved template until they write again"
             )

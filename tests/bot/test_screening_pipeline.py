@@ -172,6 +172,21 @@ def test_delete_my_data_asks_first_then_erases_everything_but_counts(app, tmp_pa
     assert again[0].expecting["field"] == "consent"
 
 
+def test_while_a_caseworker_has_the_case_delete_still_asks_and_erases_case_and_all(app):
+    from handoff.models import Case
+
+    talk(app, ["yes", "no", "yes", "Porto"])
+    assert say(app, "person").status == "handoff"
+    assert say(app, "how long will it take?").replies == []  # for the caseworker alone
+    asked = say(app, "delete")
+    assert asked.expecting["field"] == "confirm_erase"
+    assert say(app, "yes").replies  # the answer to the confirmation reaches the dialog
+    with app.db.sessions() as s:
+        assert s.scalars(select(Contact)).one().status == "erased"
+        case = s.scalars(select(Case)).one()
+        assert case.status == "closed"  # the erase hooks reached what handoff holds
+
+
 def test_quick_exit_ends_now_and_cancels_what_waits(app):
     talk(app, ["yes", "no"])
     turn = say(app, "exit")
