@@ -102,7 +102,7 @@ class AiohttpRequest(BaseRequest):
                 data = form
             else:
                 # Encoded here: aiohttp's FormData builds a multipart writer and checks every
-                # field on each call (90 against 50 µs for a question with buttons).
+                # field on each call, which a plain form does not need.
                 data = request_data.url_encoded_parameters().encode("ascii")
                 headers = _FORM_HEADERS
         try:

@@ -124,7 +124,7 @@ class _HttpClient(AsyncTwilioHttpClient):
             headers["Authorization"] = f"Basic {token}"
         data = kwargs.get("data")
         if isinstance(data, Mapping) and data:
-            # Encoded here: aiohttp's FormData took 60 µs for what urlencode does in 24.
+            # Encoded here: plain urlencode is all Twilio needs, and far cheaper than FormData.
             kwargs["data"] = urlencode(data, doseq=True).encode("ascii")
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         kwargs["headers"] = headers

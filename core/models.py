@@ -76,8 +76,8 @@ class Message(Base):
 
     __tablename__ = "message"
     __table_args__ = (
-        # The dedupe key of inbound messages. Replies have none: a plain unique constraint kept
-        # their NULLs too, and each turn wrote a page of it at the far end from the inbound (0006).
+        # The dedupe key of inbound messages. Partial: replies have none, and indexing their
+        # NULLs would cost every reply an index write far from the inbound's page.
         Index(
             "ix_message_provider_id",
             "channel",
@@ -87,7 +87,7 @@ class Message(Base):
             sqlite_where=text("provider_id IS NOT NULL"),
         ),
         Index("ix_message_conversation", "conversation_id", "id"),
-        # Only sent messages have one; a partial index spares every turn's inserts (0004).
+        # Only sent messages have one: partial, so a turn's inserts do not write it.
         Index(
             "ix_message_delivery_ref",
             "delivery_ref",
@@ -125,7 +125,7 @@ class Outbox(Base):
             sqlite_where=text("status = 'pending'"),
         ),
         Index("ix_outbox_conversation", "conversation_id", "id"),
-        # Leases that ran out (a sender died mid-delivery): found without a scan (0005).
+        # Leases that ran out (a sender died mid-delivery): found without a scan.
         Index(
             "ix_outbox_leased",
             "lease_until",
@@ -134,7 +134,7 @@ class Outbox(Base):
         ),
     )
 
-    # The row's id is its message's id (0006): one key, not two, so a lookup by message needs
+    # The row's id is its message's id: one key, not two, so a lookup by message needs
     # no index of its own, and id order is the order the messages were written in.
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"))

@@ -67,6 +67,20 @@ def _priority(asked: str | None) -> str:
     return asked if asked in PRIORITIES else "normal"
 
 
+def new_case(conv: Conversation | ConversationRow, wanted: str, policy: Policy,
+             now: datetime) -> dict[str, Any]:
+    """What a new case holds, column by column: the one rule for both ways of opening one."""
+    outcome = conv.outcome or {}
+    return {
+        "conversation_id": conv.id, "contact_id": conv.contact_id, "channel": conv.channel,
+        "language": conv.language or "en", "lang": base_language(conv.language),
+        "status": "queued", "priority": wanted, "rank": PRIORITIES[wanted],
+        "reasons": [str(r) for r in outcome.get("reasons") or []],
+        "programme": outcome.get("programme"), "eligibility": outcome.get("eligibility"),
+        "opened_at": now, "queued_at": now, "sla_due_at": policy.due(wanted, now), "version": 0,
+    }
+
+
 def open_case(
     session: Session, conv: Conversation, policy: Policy, now: datetime, priority: str | None = None
 ) -> tuple[Case, bool]:
@@ -85,23 +99,7 @@ def open_case(
         existing.programme = outcome.get("programme") or existing.programme
         existing.eligibility = outcome.get("eligibility") or existing.eligibility
         return existing, False
-    created = Case(
-        conversation_id=conv.id,
-        contact_id=conv.contact_id,
-        channel=conv.channel,
-        language=conv.language or "en",
-        lang=base_language(conv.language),
-        status="queued",
-        priority=wanted,
-        rank=PRIORITIES[wanted],
-        reasons=reasons,
-        programme=outcome.get("programme"),
-        eligibility=outcome.get("eligibility"),
-        opened_at=now,
-        queued_at=now,
-        sla_due_at=policy.due(wanted, now),
-        version=0,
-    )
+    created = Case(**new_case(conv, wanted, policy, now))
     session.add(created)
     session.flush()
     audit(session, None, "open", created.id, priority=wanted)
@@ -110,12 +108,11 @@ def open_case(
 
 # The same case, written by the turn's own connection (see ``open_case_rows``).
 OPEN_CASE_EXISTS = "SELECT id FROM handoff_case WHERE conversation_id = :conv AND status <> 'closed'"
-OPEN_CASE = (
-    "INSERT INTO handoff_case (conversation_id, contact_id, channel, language, lang, status, "
-    "priority, rank, reasons, programme, eligibility, opened_at, queued_at, sla_due_at, version) "
-    "VALUES (:conv, :contact, :channel, :language, :lang, 'queued', :priority, :rank, :reasons, "
-    ":programme, :eligibility, :now, :now, :due, 0)"
-)
+_CASE_COLUMNS = ("conversation_id", "contact_id", "channel", "language", "lang", "status",
+                 "priority", "rank", "reasons", "programme", "eligibility", "opened_at",
+                 "queued_at", "sla_due_at", "version")
+OPEN_CASE = (f"INSERT INTO handoff_case ({', '.join(_CASE_COLUMNS)}) "
+             f"VALUES ({', '.join(':' + c for c in _CASE_COLUMNS)})")
 AUDIT_ENTRY = "INSERT INTO audit_log (at, action, case_id, detail) VALUES (:now, :action, :case, :detail)"
 
 
@@ -128,14 +125,10 @@ def open_case_rows(raw: Any, sql: TurnSQL, conv: ConversationRow, policy: Policy
     if wanted == "urgent" or raw.execute(sql.prepare(OPEN_CASE_EXISTS), {"conv": conv.id}).fetchone():
         return None
     when = sql.time(now)
-    case_id = sql.new_id(raw.execute(sql.returning(OPEN_CASE), {
-        "conv": conv.id, "contact": conv.contact_id, "channel": conv.channel,
-        "language": conv.language or "en", "lang": base_language(conv.language),
-        "priority": wanted, "rank": PRIORITIES[wanted],
-        "reasons": sql.json([str(r) for r in outcome.get("reasons") or []]),
-        "programme": outcome.get("programme"), "eligibility": outcome.get("eligibility"),
-        "now": when, "due": sql.time(policy.due(wanted, now)),
-    }))
+    values = new_case(conv, wanted, policy, now)
+    values.update(reasons=sql.json(values["reasons"]), opened_at=when, queued_at=when,
+                  sla_due_at=sql.time(values["sla_due_at"]))
+    case_id = sql.new_id(raw.execute(sql.returning(OPEN_CASE), values))
     raw.execute(sql.prepare(AUDIT_ENTRY), {
         "now": when, "action": "open", "case": case_id, "detail": sql.json({"priority": wanted}),
     })

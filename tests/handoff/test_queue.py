@@ -239,3 +239,10 @@ def test_an_open_case_or_an_urgent_one_goes_to_the_orm_hook(db, tmp_path):
         assert queue.open_case_rows(raw, sql, row, Policy(), WEDNESDAY_10H) is None
         row.outcome = OUTCOME
         assert queue.open_case_rows(raw, sql, row, Policy(), WEDNESDAY_10H) is not None
+        # Both ways of opening a case write the same columns (queue.new_case is the one rule).
+        opened = s.scalars(select(Case).where(Case.status == "queued")).one()
+        for column, value in queue.new_case(row, "normal", Policy(), WEDNESDAY_10H).items():
+            if column.endswith("_at"):
+                assert getattr(opened, column).replace(tzinfo=None) == value.replace(tzinfo=None)
+            else:
+                assert getattr(opened, column) == value, column
