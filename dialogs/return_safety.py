@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,11 +38,11 @@ class Destination:
 class ReturnSafety:
     entries: tuple[Destination, ...]
     problems: tuple[str, ...] = ()
+    version: str = field(init=False)  # computed once: every decision names it
 
-    @property
-    def version(self) -> str:
+    def __post_init__(self) -> None:
         text = json.dumps([asdict(e) for e in self.entries], default=str, sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:8]
+        object.__setattr__(self, "version", hashlib.sha256(text.encode()).hexdigest()[:8])
 
     def advice(self, country: str | None) -> Destination | None:
         """The entry for a destination, the whole-country one first; None when not listed."""
