@@ -13,8 +13,10 @@ from sqlalchemy import select
 from bot import migrate
 from bot.app import build
 from bot.settings import Settings
+from channels import registry
 from channels.base import Inbound
 from channels.console import ConsoleChannel
+from channels.segments import count_segments
 from core import store
 from core.models import Conversation, Message
 
@@ -25,9 +27,9 @@ def _write(text: str) -> None:
     print("bot> " + text.replace("\n", "\n     "), flush=True)
 
 
-def run_chat(settings: Settings, style: str = "webchat", language: str | None = None, user: str = "local") -> int:
-    console = ConsoleChannel(_write, style=style, segments=_segment_counter())
-    app = build(settings, channels={"console": console})
+def run_chat(settings: Settings, style: str = registry.NAMES[0], language: str | None = None, user: str = "local") -> int:
+    console = ConsoleChannel(_write, like=registry.capabilities(style), segments=count_segments)
+    app = build(settings, channels={ConsoleChannel.name: console})
     migrate.upgrade(app.db.engine)
     loop = asyncio.new_event_loop()
 
@@ -36,7 +38,7 @@ def run_chat(settings: Settings, style: str = "webchat", language: str | None = 
             pass
 
     with app.db.sessions() as s:
-        contact = store.find_contact(s, "console", user)
+        contact = store.find_contact(s, ConsoleChannel.name, user)
         last = None
         if contact is not None:
             last = s.scalars(
@@ -49,7 +51,7 @@ def run_chat(settings: Settings, style: str = "webchat", language: str | None = 
     meta = {"language": language} if language else {}
     print("Type a message and press Enter; Ctrl-D to quit.", flush=True)
     if contact is None:
-        app.pipeline.handle(Inbound(channel="console", address=user, kind="start", meta=meta))
+        app.pipeline.handle(Inbound(channel=ConsoleChannel.name, address=user, kind="start", meta=meta))
     elif last:
         # Resuming after a restart: remind the person where we were.
         print("(continuing your conversation)", flush=True)
@@ -61,7 +63,7 @@ def run_chat(settings: Settings, style: str = "webchat", language: str | None = 
                 line = input("you> ")
             except EOFError:
                 break
-            app.pipeline.handle(Inbound(channel="console", address=user, text=line, meta=meta))
+            app.pipeline.handle(Inbound(channel=ConsoleChannel.name, address=user, text=line, meta=meta))
             deliver()
     except KeyboardInterrupt:
         pass
@@ -71,10 +73,3 @@ def run_chat(settings: Settings, style: str = "webchat", language: str | None = 
     print(flush=True)
     return 0
 
-
-def _segment_counter():  # type: ignore[no-untyped-def]
-    try:
-        from channels.segments import count_segments
-    except ImportError:  # the SMS segment counter lands with the Twilio channel
-        return None
-    return count_segments

@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 
 from bot import settings as settings_module
 from bot.settings import Settings
+from channels import registry
+from channels.base import ChannelError
 
 __all__ = ["main"]
 
@@ -75,19 +77,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
         # Wake at once when the web process commits outbox rows, instead of polling slowly.
         wakeup.watch(app.db, app.sender.wake, stopped)
-        from bot.web import close_channels, start_channels
+        from bot.worker import close_channels, jobs, start_channels
 
         await start_channels(app)
         log.info("worker started")
         try:
-            from bot import retention
-
-            await asyncio.gather(
-                app.sender.run(stop),
-                app.handoff.run(stop),
-                retention.run(app.db, app.settings.retention_days, stop,
-                              hooks=app.pipeline.erase_hooks),
-            )
+            await asyncio.gather(*jobs(app, stop))
         finally:
             stopped.set()
             await close_channels(app)
@@ -179,38 +174,30 @@ def cmd_locales_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-def cmd_telegram_set_webhook(args: argparse.Namespace) -> int:
-    from channels.telegram import TelegramChannel
-
+def cmd_webhooks_set(args: argparse.Namespace) -> int:
+    """Tell each enabled provider that registers webhooks by API where ours are."""
     settings = _settings()
-    if not settings.telegram_bot_token:
-        print("intake: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
-        return 2
-    url = args.url or (settings.public_url and settings.public_url + "/webhooks/telegram")
-    if not url:
-        print("intake: give --url or set INTAKE_PUBLIC_URL", file=sys.stderr)
-        return 2
-    if not settings.telegram_webhook_secret:
-        print("intake: TELEGRAM_WEBHOOK_SECRET must be set for webhook mode", file=sys.stderr)
-        return 2
-    channel = TelegramChannel(
-        settings.telegram_bot_token.reveal(),
-        webhook_secret=settings.telegram_webhook_secret.reveal(),
-        api_base_url=settings.telegram_api_base_url,
-    )
+    channels = registry.enabled(settings)
+    public_url = args.url or settings.public_url
 
-    async def register() -> None:
-        await channel.start()
-        try:
-            if args.delete:
-                await channel.delete_webhook()
-            else:
-                await channel.set_webhook(url)
-        finally:
-            await channel.close()
+    async def register() -> list[str]:
+        done = []
+        for channel in channels.values():
+            await channel.start()
+            try:
+                said = await channel.register(public_url, delete=args.delete)
+            finally:
+                await channel.close()
+            if said:
+                done.append(said)
+        return done
 
-    asyncio.run(register())
-    print("webhook deleted" if args.delete else f"webhook set to {url}")
+    try:
+        done = asyncio.run(register())
+    except ChannelError as exc:
+        print(f"intake: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(done) if done else "no enabled channel registers webhooks by API")
     return 0
 
 
@@ -238,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(func=cmd_worker)
 
     chat = sub.add_parser("chat", help="talk to the bot in the terminal")
-    chat.add_argument("--channel", choices=("sms", "telegram", "webchat"), default="webchat")
+    chat.add_argument("--channel", choices=registry.NAMES, default=registry.NAMES[0])
     chat.add_argument("--lang", default=None, help="a locale code such as pt_BR")
     chat.add_argument("--user", default="local", help="who you are; the same name resumes")
     chat.set_defaults(func=cmd_chat)
@@ -273,12 +260,12 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_keys_rotate
     )
 
-    telegram = sub.add_parser("telegram", help="Telegram set-up")
-    tg_sub = telegram.add_subparsers(dest="telegram_command", required=True)
-    hook = tg_sub.add_parser("set-webhook", help="register the webhook (with the secret token)")
-    hook.add_argument("--url", default=None, help="default: INTAKE_PUBLIC_URL + /webhooks/telegram")
-    hook.add_argument("--delete", action="store_true", help="remove it (for long polling)")
-    hook.set_defaults(func=cmd_telegram_set_webhook)
+    hooks = sub.add_parser("webhooks", help="provider webhooks")
+    hooks_sub = hooks.add_subparsers(dest="webhooks_command", required=True)
+    hook = hooks_sub.add_parser("set", help="register our webhooks with the providers that need it")
+    hook.add_argument("--url", default=None, help="public base URL; default: INTAKE_PUBLIC_URL")
+    hook.add_argument("--delete", action="store_true", help="remove them (for long polling)")
+    hook.set_defaults(func=cmd_webhooks_set)
 
     from bot import caseworkers
 

@@ -1,7 +1,7 @@
 """The web application: health, metrics, web chat, webhooks and the console, on Starlette.
 
-Routes only translate HTTP into calls on the application; the lifespan runs the outbox
-sender in-process unless ``INTAKE_INLINE_WORKER=0``.
+Routes only translate HTTP into calls on the application; the lifespan runs the worker's jobs
+in-process unless ``INTAKE_INLINE_WORKER=0``, and each channel's own background work.
 """
 
 from __future__ import annotations
@@ -19,35 +19,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot import page, retention, webchat, webhooks
+from bot import page, webchat, webhooks
 from bot.app import App
-from channels.base import ChannelError, Inbound
+from bot.worker import close_channels, jobs, start_channels
+from channels.base import Inbound
 from handoff import web as handoff_web
 
-__all__ = ["close_channels", "create_app", "start_channels"]
+__all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
-
-
-async def start_channels(app: App) -> None:
-    """Open each channel's connections on this event loop (Twilio's client is tied to it)."""
-    for name, channel in app.channels.items():
-        start = getattr(channel, "start", None)
-        if start is not None:
-            try:
-                await start()
-            except ChannelError as exc:
-                # A provider that is down at start-up must not keep the web chat and the
-                # other channels down: sends retry from the outbox once it is back.
-                log.warning("channel %s did not start: %s", name, type(exc).__name__)
-
-
-async def close_channels(app: App) -> None:
-    for channel in app.channels.values():
-        close = getattr(channel, "close", None)
-        if close is not None:
-            with contextlib.suppress(Exception):
-                await close()
 
 
 def create_app(app: App) -> Starlette:
@@ -64,7 +44,7 @@ def create_app(app: App) -> Starlette:
     routes: list[BaseRoute] = [
         # First: the router tries each route's pattern in turn, and providers' webhooks are
         # most of the traffic, so they should not wait behind every other pattern.
-        *webhooks.routes(app),
+        *webhooks.ROUTES,
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
@@ -77,30 +57,14 @@ def create_app(app: App) -> Starlette:
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         await start_channels(app)
-        tasks = []
-        if app.settings.inline_worker:
-            tasks.append(asyncio.create_task(app.sender.run(stop)))
-            # Timers: idle claims back to the queue, SLA escalation, team notifications.
-            tasks.append(asyncio.create_task(app.handoff.run(stop)))
-            tasks.append(asyncio.create_task(retention.run(
-                app.db, app.settings.retention_days, stop, hooks=app.pipeline.erase_hooks)))
-        telegram = app.channels.get("telegram")
-        if telegram is not None:
-            if app.settings.public_url:
-                url = app.settings.public_url + "/webhooks/telegram"
-                try:
-                    await telegram.set_webhook(url)  # type: ignore[attr-defined]
-                    log.info("Telegram webhook registered")
-                except ChannelError as exc:
-                    log.warning("Telegram webhook not registered (%s): run `intake telegram "
-                                "set-webhook` once Telegram is reachable", type(exc).__name__)
-            else:
-                log.info("Telegram long polling (no INTAKE_PUBLIC_URL)")
+        tasks = [asyncio.create_task(job) for job in jobs(app, stop)] if app.settings.inline_worker else []
 
-                async def handle(inbounds: list[Inbound]) -> None:
-                    await webhooks.handle_all(app, inbounds)
+        async def handle(inbounds: list[Inbound]) -> None:
+            await webhooks.handle_all(app, inbounds)
 
-                tasks.append(asyncio.create_task(telegram.poll(handle, stop=stop)))  # type: ignore[attr-defined]
+        # What a channel does while the server runs: register its webhook, or long-poll.
+        tasks += [asyncio.create_task(channel.run(app.settings.public_url, handle, stop))
+                  for channel in app.channels.values()]
         try:
             yield
         finally:
@@ -121,9 +85,12 @@ def create_app(app: App) -> Starlette:
         return JSONResponse({"detail": "temporarily unavailable, please retry"}, status_code=503,
                             headers={"Retry-After": "5"})
 
-    return Starlette(
+    web = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=[Middleware(Guard)],
         exception_handlers={OperationalError: database_down, InterfaceError: database_down},
     )
+    # Endpoints are module-level functions that find the wired application here.
+    web.state.app = app
+    return web

@@ -1,8 +1,7 @@
-"""Provider webhooks: Telegram updates, Twilio messages and delivery reports.
-
-Each route authenticates the request, turns it into neutral messages, runs the turn (which
-commits before we answer) and answers at once; delivery happens later from the outbox, so a
-slow provider never makes a webhook slow.
+"""Provider webhooks, one endpoint for every channel: the channel that owns the path verifies
+and parses the request, the turns run (each commits before we answer), and the provider gets
+the answer it expects at once; delivery happens later from the outbox, so a slow provider
+never makes a webhook slow.
 """
 
 from __future__ import annotations
@@ -17,15 +16,21 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.app import App
-from channels.base import BadRequest, Forbidden, Inbound
+from channels import registry
+from channels.base import BadRequest, Channel, Forbidden, Inbound, WebhookCall
 from core import delivery
 from core.http import error, read_body
 
-__all__ = ["handle_all", "routes"]
+__all__ = ["ROUTES", "handle_all"]
 
 log = logging.getLogger(__name__)
-EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 _background: set[asyncio.Task[Any]] = set()
+
+# Each webhook path and the channels that receive on it (SMS and WhatsApp share Twilio's).
+OWNERS: dict[str, tuple[str, ...]] = {}
+for _kind in registry.KINDS:
+    for _path in _kind.webhooks:
+        OWNERS[_path] = (*OWNERS.get(_path, ()), _kind.name)
 
 
 async def handle_all(app: App, inbounds: list[Inbound]) -> None:
@@ -43,87 +48,35 @@ def _later(coro: Any) -> None:
     task.add_done_callback(_background.discard)
 
 
-def routes(app: App) -> list[Route]:
-    async def telegram(request: Request) -> Response:
-        channel = app.channels.get("telegram")
-        if channel is None:
-            return error(404, "Telegram is not enabled")
-        body = await read_body(request)
-        if isinstance(body, Response):
-            return body
-        try:
-            inbounds = channel.parse_webhook(request.headers, body)  # type: ignore[attr-defined]
-        except Forbidden:
-            return error(403, "wrong or missing secret token")
-        except BadRequest as exc:
-            return error(400, str(exc))
-        await handle_all(app, inbounds)
-        for inbound in inbounds:
-            query = inbound.meta.get("callback_query_id")
-            if query:  # stop the button's spinner; best effort, after the commit
-                _later(channel.answer_callback(query))  # type: ignore[attr-defined]
-        return Response(status_code=200)
+def _owner(app: App, path: str) -> Channel | None:
+    return next((app.channels[n] for n in OWNERS.get(path, ()) if n in app.channels), None)
 
-    async def _twilio_form(request: Request) -> dict[str, str] | Response:
-        body = await read_body(request)
-        if isinstance(body, Response):
-            return body
-        try:
-            from urllib.parse import parse_qsl
 
-            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
-        except (UnicodeDecodeError, ValueError):
-            return error(400, "the body is not a form")
-        return dict(pairs)
-
-    def _twilio_channel() -> Any:
-        return app.channels.get("sms") or app.channels.get("whatsapp")
-
-    def _path(request: Request) -> str:
-        query = request.url.query
-        return request.url.path + (f"?{query}" if query else "")
-
-    async def _verified(request: Request) -> tuple[Any, dict[str, str]] | Response:
-        """The Twilio channel and the form, once the signature over our public URL checks out."""
-        channel = _twilio_channel()
-        if channel is None:
-            return error(404, "Twilio is not enabled")
-        params = await _twilio_form(request)
-        if isinstance(params, Response):
-            return params
-        try:
-            channel.validate(_path(request), params, request.headers.get("x-twilio-signature"))
-        except Forbidden:
-            return error(403, "invalid Twilio signature")
-        return channel, params
-
-    async def twilio_messages(request: Request) -> Response:
-        verified = await _verified(request)
-        if isinstance(verified, Response):
-            return verified
-        channel, params = verified
-        try:
-            inbounds = channel.parse_inbound(params)
-        except BadRequest as exc:
-            return error(400, str(exc))
-        inbounds = [i for i in inbounds if i.channel in app.channels]
-        await handle_all(app, inbounds)
-        return Response(EMPTY_TWIML, media_type="text/xml")
-
-    async def twilio_status(request: Request) -> Response:
-        verified = await _verified(request)
-        if isinstance(verified, Response):
-            return verified
-        channel, params = verified
-        try:
-            report = channel.parse_status(params)
-        except BadRequest as exc:
-            return error(400, str(exc))
+async def receive(request: Request) -> Response:
+    app: App = request.app.state.app
+    channel = _owner(app, request.url.path)
+    if channel is None:
+        titles = " or ".join(registry.capabilities(n).title for n in OWNERS.get(request.url.path, ()))
+        return error(404, f"{titles or 'this channel'} is not enabled")
+    body = await read_body(request)
+    if isinstance(body, Response):
+        return body
+    query = request.url.query
+    call = WebhookCall(request.url.path + (f"?{query}" if query else ""), request.headers, body)
+    try:
+        got = channel.receive(call)
+    except Forbidden as exc:
+        return error(403, str(exc))
+    except BadRequest as exc:
+        return error(400, str(exc))
+    # A provider may carry messages of a sibling channel this deployment has not enabled.
+    inbounds = [i for i in got.inbounds if i.channel in app.channels]
+    await handle_all(app, inbounds)
+    for report in got.deliveries:
         await run_in_threadpool(delivery.apply, app.db, report)
-        return Response(status_code=204)
+    if inbounds:  # e.g. stop a pressed button's spinner: best effort, after the commit
+        _later(channel.acknowledge(inbounds))
+    return Response(got.body or None, status_code=got.status, media_type=got.media_type)
 
-    return [
-        Route("/webhooks/telegram", telegram, methods=["POST"]),
-        Route("/webhooks/twilio/messages", twilio_messages, methods=["POST"]),
-        Route("/webhooks/twilio/status", twilio_status, methods=["POST"]),
-    ]
+
+ROUTES = [Route(path, receive, methods=["POST"]) for path in OWNERS]

@@ -1,7 +1,10 @@
 """Neutral message types and the one interface every channel implements.
 
-A channel adapter translates between a provider's wire format and these types, and
-delivers outbound messages. It holds no conversation state and imports nothing of ours.
+A channel adapter translates between a provider's wire format and these types on both sides:
+it verifies and parses the requests its provider sends to its webhook paths (``receive``) and
+delivers outbound messages (``send``). What it can render and what the person pays is in its
+``capabilities``, which the rest of the application asks instead of naming a channel. It holds
+no conversation state and imports nothing of ours. ``channels.registry`` lists every channel.
 
 Errors raised by adapters (a provider's own exceptions never leave the adapter):
 
@@ -16,15 +19,17 @@ Errors raised by adapters (a provider's own exceptions never leave the adapter):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import ClassVar, Protocol
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, Protocol, Self
 
 __all__ = [
     "BadRequest",
     "Capabilities",
     "Channel",
+    "ChannelBase",
     "ChannelError",
     "Delivery",
     "Forbidden",
@@ -33,9 +38,12 @@ __all__ = [
     "Outbound",
     "PermanentError",
     "RateLimited",
+    "Received",
     "Sent",
     "TemporaryError",
     "Unreachable",
+    "WebhookCall",
+    "plain",
 ]
 
 
@@ -83,10 +91,20 @@ class Option:
 class Capabilities:
     """What a channel can render, so the engine can adapt wording and menus."""
 
-    buttons: bool = False          # inline buttons (Telegram, web chat)
+    buttons: bool = False          # inline buttons rather than a numbered menu
     max_length: int = 4096         # longest single message the provider accepts
-    priced_per_segment: bool = False  # SMS: every 160/70-character segment costs the person
+    priced_per_segment: bool = False  # every 160/70-character segment costs the person
     can_delete: bool = False       # the bot can delete what it sent (quick exit)
+    phone_address: bool = False    # the address is the person's phone number
+    provider_opt_out: bool = False  # the provider enforces STOP itself: only START lifts it
+    window: timedelta | None = None  # free text only this long after the person last wrote
+    title: str = ""                # how caseworkers and deployers call it
+
+    def window_open(self, last_inbound_at: datetime | None, now: datetime) -> bool:
+        """Whether free text may be sent now: always, or within the window after their last message."""
+        if self.window is None:
+            return True
+        return last_inbound_at is not None and now - last_inbound_at < self.window
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,10 +161,90 @@ class Delivery:
     error_code: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class WebhookCall:
+    """A provider's request to one of the channel's webhook paths, as the web server got it."""
+
+    path: str                      # path and query string, as signed by the provider
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """What a webhook call carried, and what the provider expects as the answer."""
+
+    inbounds: tuple[Inbound, ...] = ()
+    deliveries: tuple[Delivery, ...] = ()
+    status: int = 200
+    body: str = ""
+    media_type: str | None = None
+
+
+Handler = Callable[[list[Inbound]], Awaitable[None]]
+
+
 class Channel(Protocol):
-    """The face every channel shows the engine."""
+    """The face every channel shows the application, inbound and outbound."""
 
     name: ClassVar[str]
     capabilities: ClassVar[Capabilities]
+    webhooks: ClassVar[tuple[str, ...]]  # the paths it receives on; channels of one provider share them
+    loggers: ClassVar[tuple[str, ...]]  # its SDK's loggers, too chatty at INFO
 
+    @classmethod
+    def configured(cls, settings: Any) -> Self | None: ...
+    def receive(self, call: WebhookCall) -> Received: ...
+    async def acknowledge(self, inbounds: Sequence[Inbound]) -> None: ...
     async def send(self, message: Outbound) -> Sent: ...
+    async def delete_messages(self, address: str, message_ids: Sequence[str]) -> None: ...
+    async def start(self) -> None: ...
+    async def close(self) -> None: ...
+    async def run(self, public_url: str | None, handle: Handler, stop: asyncio.Event) -> None: ...
+    async def register(self, public_url: str | None, *, delete: bool = False) -> str | None: ...
+
+
+class ChannelBase:
+    """What a channel does when it has nothing of its own to do: a subclass overrides the rest."""
+
+    name: ClassVar[str] = ""
+    capabilities: ClassVar[Capabilities] = Capabilities()
+    webhooks: ClassVar[tuple[str, ...]] = ()
+    loggers: ClassVar[tuple[str, ...]] = ()  # its SDK's loggers, too chatty at INFO
+
+    @classmethod
+    def configured(cls, settings: Any) -> Self | None:
+        """The channel the settings describe, or None when they do not enable it."""
+        return None
+
+    def receive(self, call: WebhookCall) -> Received:
+        raise BadRequest(f"{self.name or 'this channel'} receives no webhooks")
+
+    async def acknowledge(self, inbounds: Sequence[Inbound]) -> None:
+        """Called once the turns of a webhook call have committed (e.g. stop a button's spinner)."""
+
+    async def send(self, message: Outbound) -> Sent:
+        raise PermanentError(f"{self.name or 'this channel'} cannot send")
+
+    async def delete_messages(self, address: str, message_ids: Sequence[str]) -> None:
+        """Only channels whose capabilities say ``can_delete`` are asked."""
+
+    async def start(self) -> None:
+        """Open connections on the running event loop."""
+
+    async def close(self) -> None:
+        """Close them again."""
+
+    async def run(self, public_url: str | None, handle: Handler, stop: asyncio.Event) -> None:
+        """Work the channel does for as long as the server runs (register a webhook, poll ...)."""
+
+    async def register(self, public_url: str | None, *, delete: bool = False) -> str | None:
+        """Tell the provider where our webhook is, when it is told by API; what was done."""
+        return None
+
+
+def plain(secret: Any) -> str | None:
+    """A setting's value whether it is a plain string or a secret that only ``reveal()`` shows."""
+    if secret is None or isinstance(secret, str):
+        return secret
+    return str(secret.reveal())

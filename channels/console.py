@@ -1,7 +1,7 @@
 """The console channel: talk to the bot in a terminal, rendered as a chosen channel would.
 
-``intake chat --channel sms`` shows numbered menus (and what the message would cost in
-segments); ``telegram`` and ``webchat`` show buttons in brackets.
+A channel without buttons shows numbered menus, and one priced per segment what each message
+would cost; a channel with buttons shows them in brackets.
 """
 
 from __future__ import annotations
@@ -9,18 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from channels.base import Capabilities, Outbound, Sent
+from channels.base import Capabilities, ChannelBase, Outbound, Sent
 
 __all__ = ["ConsoleChannel", "render"]
 
+BUTTONS = Capabilities(buttons=True)
 
-def render(message: Outbound, style: str, segments: Callable[[str], int] | None = None) -> str:
-    """The text a person would see on the given channel style."""
+
+def render(message: Outbound, like: Capabilities, segments: Callable[[str], int] | None = None) -> str:
+    """The text a person would see on a channel with these capabilities."""
     text = message.text
-    if style == "sms":
+    if not like.buttons:
         if message.options:
             text += "\n" + "\n".join(f"{i} {o.label}" for i, o in enumerate(message.options, 1))
-        if segments is not None:
+        if segments is not None and like.priced_per_segment:
             count = segments(text)
             text += f"\n  ({count} SMS segment{'s' if count != 1 else ''})"
     elif message.options:
@@ -31,7 +33,7 @@ def render(message: Outbound, style: str, segments: Callable[[str], int] | None 
     return text
 
 
-class ConsoleChannel:
+class ConsoleChannel(ChannelBase):
     """Writes each outbound message to a terminal."""
 
     name: ClassVar[str] = "console"
@@ -40,13 +42,13 @@ class ConsoleChannel:
     def __init__(
         self,
         write: Callable[[str], None],
-        style: str = "webchat",
+        like: Capabilities = BUTTONS,
         segments: Callable[[str], int] | None = None,
     ) -> None:
         self.write = write
-        self.style = style
+        self.like = like
         self.segments = segments
 
     async def send(self, message: Outbound) -> Sent:
-        self.write(render(message, self.style, self.segments))
+        self.write(render(message, self.like, self.segments))
         return Sent(provider_ids=(), segments=1)

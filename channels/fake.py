@@ -7,12 +7,12 @@ import threading
 from collections import deque
 from typing import ClassVar
 
-from channels.base import Capabilities, ChannelError, Outbound, Sent
+from channels.base import Capabilities, ChannelBase, ChannelError, Outbound, Sent
 
 __all__ = ["RecordingChannel"]
 
 
-class RecordingChannel:
+class RecordingChannel(ChannelBase):
     """Stores every delivered message; ``fail_next(error, n)`` makes the next n sends raise."""
 
     name: ClassVar[str] = "fake"

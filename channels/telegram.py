@@ -14,7 +14,7 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -28,15 +28,21 @@ from channels._text import split_text
 from channels.base import (
     BadRequest,
     Capabilities,
+    ChannelBase,
+    ChannelError,
     Forbidden,
+    Handler,
     Inbound,
     Option,
     Outbound,
     PermanentError,
     RateLimited,
+    Received,
     Sent,
     TemporaryError,
     Unreachable,
+    WebhookCall,
+    plain,
 )
 
 __all__ = ["TelegramChannel", "decode_callback", "encode_callback"]
@@ -45,6 +51,7 @@ log = logging.getLogger(__name__)
 # PTB warns when its generic call names a method it also wraps; _send_text does so on purpose.
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage' instead", category=PTBUserWarning)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK = "/webhooks/telegram"
 _READ = ("message", "edited_message", "callback_query")  # the update types whose content we use
 DEFAULT_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 
@@ -65,13 +72,24 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 POOL = 8
 
 
-class TelegramChannel:
+class TelegramChannel(ChannelBase):
     """A Telegram bot: one ``telegram.Bot`` and one HTTP pool for the whole process."""
 
     name: ClassVar[str] = "telegram"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        buttons=True, max_length=4096, can_delete=True
+        buttons=True, max_length=4096, can_delete=True, title="Telegram"
     )
+    webhooks: ClassVar[tuple[str, ...]] = (WEBHOOK,)
+    loggers: ClassVar[tuple[str, ...]] = ("telegram",)
+
+    @classmethod
+    def configured(cls, settings: Any) -> Self | None:
+        """The bot the settings describe, or None without a token."""
+        token = plain(settings.telegram_bot_token)
+        if not token:
+            return None
+        return cls(token, webhook_secret=plain(settings.telegram_webhook_secret),
+                   api_base_url=settings.telegram_api_base_url)
 
     def __init__(
         self,
@@ -109,6 +127,16 @@ class TelegramChannel:
         await self.bot.shutdown()
 
     # -- receiving -------------------------------------------------------------------------
+
+    def receive(self, call: WebhookCall) -> Received:
+        return Received(inbounds=tuple(self.parse_webhook(call.headers, call.body)))
+
+    async def acknowledge(self, inbounds: Sequence[Inbound]) -> None:
+        """Stop the spinners of the buttons these turns answered (best effort)."""
+        for inbound in inbounds:
+            query = inbound.meta.get("callback_query_id")
+            if query:
+                await self.answer_callback(query)
 
     def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[Inbound]:
         """Verify the secret header and parse a webhook body; Forbidden or BadRequest otherwise."""
@@ -206,6 +234,29 @@ class TelegramChannel:
             await asyncio.sleep(slot - now)
 
     # -- webhook and long polling ------------------------------------------------------------
+
+    async def run(self, public_url: str | None, handle: Handler, stop: asyncio.Event) -> None:
+        """With a public URL, register the webhook; without one, long-poll until ``stop``."""
+        if public_url:
+            try:
+                await self.set_webhook(public_url.rstrip("/") + WEBHOOK)
+                log.info("Telegram webhook registered")
+            except ChannelError as exc:
+                log.warning("Telegram webhook not registered (%s): run `intake webhooks set` "
+                            "once Telegram is reachable", type(exc).__name__)
+            return
+        log.info("Telegram long polling (no public URL)")
+        await self.poll(handle, stop=stop)
+
+    async def register(self, public_url: str | None, *, delete: bool = False) -> str:
+        """Point Telegram at our webhook (or remove it, for long polling); what was done."""
+        if delete:
+            await self.delete_webhook()
+            return "Telegram webhook removed"
+        if not public_url:
+            raise PermanentError("a webhook needs a public URL (INTAKE_PUBLIC_URL or --url)")
+        await self.set_webhook(public_url.rstrip("/") + WEBHOOK)
+        return f"Telegram webhook set to {public_url.rstrip('/') + WEBHOOK}"
 
     async def set_webhook(self, url: str, allowed_updates: Sequence[str] = DEFAULT_UPDATES) -> None:
         if not self.webhook_secret:

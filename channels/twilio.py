@@ -11,9 +11,9 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from contextvars import ContextVar
-from datetime import datetime, timedelta
-from typing import Any, ClassVar
-from urllib.parse import urlencode
+from datetime import timedelta
+from typing import Any, ClassVar, Self
+from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 from twilio.base.exceptions import TwilioRestException, TwilioServiceException
@@ -25,6 +25,7 @@ from channels._text import split_text
 from channels.base import (
     BadRequest,
     Capabilities,
+    ChannelBase,
     ChannelError,
     Delivery,
     Forbidden,
@@ -32,9 +33,12 @@ from channels.base import (
     Outbound,
     PermanentError,
     RateLimited,
+    Received,
     Sent,
     TemporaryError,
     Unreachable,
+    WebhookCall,
+    plain,
 )
 from channels.segments import cheapest, count_segments
 
@@ -45,11 +49,11 @@ __all__ = [
     "keyword",
     "render_menu",
     "split_address",
-    "whatsapp_window_open",
 ]
 
 WHATSAPP = "whatsapp:"
-WINDOW = timedelta(hours=24)
+MESSAGES, STATUS = "/webhooks/twilio/messages", "/webhooks/twilio/status"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 # Twilio's default single-word keywords (help.twilio.com/articles/223134027); localized ones
 # (PARAR, SAIR ...) belong in Advanced Opt-Out, which then sends OptOutType, or in extra_keywords.
 KEYWORDS = {
@@ -102,11 +106,6 @@ def sms_segments(text: str, labels: list[str]) -> int:
     return count_segments(cheapest(render_menu(text, labels)))
 
 
-def whatsapp_window_open(last_inbound_at: datetime | None, now: datetime) -> bool:
-    """Whether free-form WhatsApp text is allowed: within 24 h of the person's last message."""
-    return last_inbound_at is not None and now - last_inbound_at < WINDOW
-
-
 class _HttpClient(AsyncTwilioHttpClient):
     """Twilio's aiohttp client with a default timeout and the Retry-After header kept."""
 
@@ -133,13 +132,17 @@ class _HttpClient(AsyncTwilioHttpClient):
         return response
 
 
-class TwilioChannel:
+class TwilioChannel(ChannelBase):
     """What SMS and WhatsApp share: the account, webhook checks and the REST sender."""
 
     name: ClassVar[str] = "sms"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        buttons=False, max_length=1600, priced_per_segment=True
+        buttons=False, max_length=1600, priced_per_segment=True, phone_address=True,
+        provider_opt_out=True, title="SMS",
     )
+    # One pair of webhooks for the account: the sender's address says SMS or WhatsApp.
+    webhooks: ClassVar[tuple[str, ...]] = (MESSAGES, STATUS)
+    loggers: ClassVar[tuple[str, ...]] = ("twilio", "twilio.http_client")
 
     def __init__(
         self,
@@ -168,6 +171,24 @@ class TwilioChannel:
         self._validator = RequestValidator(auth_token)
         self._client: Any = None  # built on first use: aiohttp wants a running event loop
 
+    @classmethod
+    def configured(cls, settings: Any) -> Self | None:
+        """The channel the settings describe, or None when they do not enable it."""
+        sid, token = settings.twilio_account_sid, plain(settings.twilio_auth_token)
+        if not (sid and token and cls._has_sender(settings)):
+            return None
+        public_url = settings.public_url
+        return cls(
+            sid, token, public_url=public_url, from_number=settings.twilio_from_number,
+            messaging_service_sid=settings.twilio_messaging_service_sid,
+            whatsapp_from=settings.twilio_whatsapp_from, api_base_url=settings.twilio_api_base_url,
+            status_callback_url=public_url.rstrip("/") + STATUS if public_url else None,
+        )
+
+    @staticmethod
+    def _has_sender(settings: Any) -> bool:
+        return bool(settings.twilio_from_number or settings.twilio_messaging_service_sid)
+
     async def start(self) -> None:
         self._rest()
 
@@ -185,6 +206,18 @@ class TwilioChannel:
         return self._client
 
     # -- receiving -------------------------------------------------------------------------
+
+    def receive(self, call: WebhookCall) -> Received:
+        """A signed message or status callback: Forbidden or BadRequest when it is neither."""
+        try:
+            params = dict(parse_qsl(call.body.decode("utf-8"), keep_blank_values=True))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise BadRequest("the body is not a form") from exc
+        self.validate(call.path, params, _header(call.headers, "x-twilio-signature"))
+        if call.path.partition("?")[0] == STATUS:
+            return Received(deliveries=(self.parse_status(params),), status=204)
+        return Received(inbounds=tuple(self.parse_inbound(params)), body=EMPTY_TWIML,
+                        media_type="text/xml")
 
     def validate(self, url_path: str, params: Mapping[str, str], signature: str | None) -> None:
         """Check ``X-Twilio-Signature`` over the public URL + path (with query) and ALL params."""
@@ -209,7 +242,7 @@ class TwilioChannel:
             meta["keyword"] = found
         base: dict[str, Any] = {"channel": channel, "address": address, "text": body,
                                 "provider_id": sid}
-        media = int(params.get("NumMedia") or 0)
+        media = _count(params.get("NumMedia"))
         if params.get("ButtonPayload"):  # a quick-reply button of a WhatsApp template
             return [Inbound(**base, kind="choice", choice=params["ButtonPayload"], meta=meta)]
         if params.get("Latitude") and params.get("Longitude"):
@@ -276,7 +309,14 @@ class WhatsAppChannel(TwilioChannel):
     """WhatsApp through Twilio: ``whatsapp:`` addresses, the 24-hour window, templates."""
 
     name: ClassVar[str] = "whatsapp"
-    capabilities: ClassVar[Capabilities] = Capabilities(buttons=False, max_length=1600)
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        buttons=False, max_length=1600, phone_address=True, provider_opt_out=True,
+        window=timedelta(hours=24), title="WhatsApp",
+    )
+
+    @staticmethod
+    def _has_sender(settings: Any) -> bool:
+        return bool(settings.twilio_whatsapp_from)
 
     def _sender(self) -> dict[str, str]:
         if not self.whatsapp_from:
@@ -312,3 +352,15 @@ def _parse_retry_after(value: str | None) -> float:
         return max(float(value or 1), 0.0)
     except ValueError:  # an HTTP date; rare enough that a second is a fine guess
         return 1.0
+
+
+def _count(value: str | None) -> int:
+    """A count parameter; a forged or broken one counts as none rather than failing the turn."""
+    return int(value) if value and value.isascii() and value.isdigit() else 0
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    got = headers.get(name)
+    if got is None:  # a plain dict is case-sensitive; Starlette's Headers is not
+        got = next((v for k, v in headers.items() if k.lower() == name.lower()), None)
+    return got

@@ -12,6 +12,7 @@ from typing import Protocol
 
 import locales
 from channels.base import Inbound
+from channels.registry import capabilities
 from locales.detect import MIN_WORDS, by_word_lists
 from locales.resolve import ADOPT, SWITCH_WORDS, family
 
@@ -74,19 +75,18 @@ class LanguagePolicy:
                         family(found.locale) != family(current):
                     return Chosen(found.locale, "text")
                 return Chosen(current)
-        sms = inbound.channel == "sms"
-        phone = inbound.address if inbound.channel in ("sms", "whatsapp") else None
-        hint = inbound.locale_hint if inbound.channel == "telegram" else None
+        can = capabilities(inbound.channel)
+        phone = inbound.address if can.phone_address else None
         resolution = locales.resolve(
             explicit=explicit,
             text=inbound.text if inbound.kind == "text" else "",
             current=current,
-            telegram_code=hint,
+            device_code=inbound.locale_hint,
             phone=phone,
             ongoing=bool(conversation.state),
             settled=is_settled,
             page=inbound.meta.get("language"),
-            shortlist_romanised=sms,
+            shortlist_romanised=can.priced_per_segment,
         )
         if resolution.locale is None:
             # The menu; a conversation that already has a language keeps it meanwhile.

@@ -15,13 +15,16 @@ import re
 from contextvars import ContextVar
 from typing import Any
 
+from channels.registry import library_loggers
+
 __all__ = ["CONVERSATION_ID", "REQUEST_ID", "scrub", "setup"]
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 CONVERSATION_ID: ContextVar[int | None] = ContextVar("conversation_id", default=None)
 
-QUIET = ("httpx", "httpcore", "twilio", "twilio.http_client", "telegram", "aiohttp.access",
-         "uvicorn.access", "alembic.runtime.plugins", "hpack")
+# Libraries that log every request at INFO; the channels' own SDKs are in the registry.
+QUIET = ("httpx", "httpcore", "aiohttp.access", "uvicorn.access", "alembic.runtime.plugins", "hpack",
+         *library_loggers())
 _PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
 _EMAILISH = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 

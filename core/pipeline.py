@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import PoolProxiedConnection
 
 from channels.base import Inbound
+from channels.registry import capabilities
 from channels.twilio import sms_segments
 from core import logs, metrics, privacy, store
 from core.db import Database, utcnow
@@ -44,7 +45,6 @@ __all__ = ["Pipeline", "RowHook", "Turn", "TurnHook", "TurnRows"]
 log = logging.getLogger(__name__)
 
 SAFETY_COMMANDS = frozenset({"stop", "erase", "exit"})
-PHONE_CHANNELS = frozenset({"sms", "whatsapp"})  # the address is a phone number
 
 SOURCE_LANGUAGE = "en"
 OFFICE_LANGUAGE = "pt"
@@ -199,7 +199,6 @@ class Pipeline:
         dialogs: dict[str, Dialog] | None = None,
         on_commit: Callable[[], None] | None = None,
         hooks: dict[str, TurnHook] | None = None,
-        deletable: frozenset[str] = frozenset(),
         flood_limit: int = 30,
         operator: str = "",
     ) -> None:
@@ -218,7 +217,6 @@ class Pipeline:
         self.row_hooks: dict[str, RowHook] = {}  # tried first, for actions of both kinds
         # What other packages hold about a person, erased with them (bot wires these).
         self.erase_hooks: list[privacy.EraseHook] = []
-        self.deletable = deletable  # channels where the bot can delete what it sent
         self.flood_limit = flood_limit  # messages per minute from one person before we pause
         self.operator = operator  # who runs the service, named in the greeting and notice
         self._turn_counters: dict[str, Any] = {}
@@ -337,10 +335,10 @@ class Pipeline:
             self._stop(contact, conv)
             return Turn(conv.id, status=conv.status, actions=("stop",))
         if contact.status == "stopped" or conv.status == "stopped":
-            # On SMS and WhatsApp only START lifts an opt-out (the provider enforces it too);
-            # elsewhere, writing to us again is asking us to answer.
+            # Where the provider enforces opt-outs only START lifts one; elsewhere, writing to
+            # us again is asking us to answer.
             if keyword == "start" or inbound.text.strip().lower() == "/start" or (
-                inbound.channel not in ("sms", "whatsapp")
+                not capabilities(inbound.channel).provider_opt_out
             ):
                 contact.status = "active"
                 if conv.status == "stopped":
@@ -363,10 +361,11 @@ class Pipeline:
         dialog = self.dialogs[conv.flow] if conv.flow in self.dialogs else self.dialogs[self.flow]
         chosen = self.languages.choose(conv, inbound, None)
         locale, source = chosen.locale, chosen.source
-        sms = inbound.channel == "sms"
+        can = capabilities(inbound.channel)
+        sms = can.priced_per_segment
         office = locale is None and sms and not chosen.shortlist
         if office:
-            # A menu of 16 languages in their own scripts costs several SMS segments: on SMS
+            # A menu of 16 languages in their own scripts costs several paid segments: there
             # start in the office language (a prior: what the person writes next may change
             # it); 'language' (or 'idioma', 'língua'...) opens the menu.
             locale, source = OFFICE_LANGUAGE, "prior"
@@ -384,8 +383,8 @@ class Pipeline:
         if offer and sms and locale and family(offer) == family(locale):
             offer = None  # Portuguese readers read either variant: not worth a paid segment
         ctx = Context(
-            language=locale or "", channel=inbound.channel, source=conv.source,
-            priced_per_segment=sms, phone_address=inbound.channel in PHONE_CHANNELS,
+            language=locale or "", source=conv.source,
+            priced_per_segment=sms, phone_address=can.phone_address,
             offer=offer,
             languages=chosen.shortlist, relanguaged=relanguaged, operator=self.operator,
         )
@@ -411,7 +410,7 @@ class Pipeline:
             conv.outcome = step.outcome
 
         replies = [self.renderer.reply(r, language) for r in step.replies]
-        if inbound.channel == "sms":
+        if sms:
             replies = self._sms_sized(step.replies, replies, language)
         # The confirmation of a stop or an erasure is the last thing we send: it must go out.
         final = bool({"stop", "erase"} & set(step.actions))
@@ -455,7 +454,7 @@ class Pipeline:
             if action == "stop":
                 self._stop(person, conversation)
             elif action == "quick_exit":
-                can_delete = inbound.channel in self.deletable
+                can_delete = capabilities(inbound.channel).can_delete
                 privacy.quick_exit(session, person, conversation, can_delete)
                 if can_delete:
                     note = self.renderer.reply(DialogReply((Text(DELETE_CHAT),), kind="info"), language)

@@ -122,7 +122,6 @@ class Context:
     """Facts about the turn that a dialog may use but not change."""
 
     language: str = "en"            # the person's locale code, e.g. "pt_BR"; "" when unknown
-    channel: str = "console"
     source: str | None = None       # deep-link payload or campaign
     # What the channel is like (never its name: a dialog is the same on every channel).
     priced_per_segment: bool = False  # every SMS segment costs the person: shorter messages

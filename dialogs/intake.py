@@ -18,7 +18,7 @@ from dialogs.engine import Question, register
 from dialogs.outcome import details, explain, needs_handoff
 from dialogs.rules import decide
 from dialogs.runner import FlowDialog, split_state
-from dialogs.screening import EXPLOITATION, FLOW, NEEDS_NUMBER
+from dialogs.screening import BY_SMS, EXPLOITATION, FLOW, NEEDS_NUMBER
 from dialogs.understand import Reading
 
 __all__ = ["ScreeningDialog"]
@@ -59,9 +59,10 @@ class ScreeningDialog(FlowDialog):
             state: str | None = None, options: tuple[Choice, ...] | None = None,
             ctx: Context | None = None) -> Step:
         if q.state == "contact_preference" and ctx is not None and ctx.priced_per_segment:
-            # On SMS, "here in this chat" is an SMS: one option fewer, a shorter menu.
+            # Where each segment is paid, "here in this chat" already is an SMS: one option
+            # fewer, a shorter menu.
             options = tuple(o for o in (q.options if options is None else options)
-                            if o.value != "sms")
+                            if o.value != BY_SMS)
         return super().ask(q, data, first, state, options, ctx)
 
     def store(self, q: Question, data: dict[str, Any], value: Any, ctx: Context,
@@ -82,7 +83,7 @@ class ScreeningDialog(FlowDialog):
         if value == "same_as_nationality":
             value = data.get("nationality")
         if q.state == "contact_preference":
-            if value == "sms" and ctx.priced_per_segment:
+            if value == BY_SMS and ctx.priced_per_segment:
                 value = "this_chat"  # they write by SMS already
             if value in NEEDS_NUMBER and ctx.phone_address:
                 data["contact_phone"] = "this_number"  # the number they write from

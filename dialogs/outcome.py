@@ -10,6 +10,7 @@ from typing import Any
 from dialogs.base import N_, Reply, Text
 from dialogs.content import item
 from dialogs.rules import RETURN_RISK
+from dialogs.screening import BY_SMS
 
 __all__ = ["details", "explain", "needs_handoff"]
 
@@ -22,7 +23,7 @@ NEXT_HANDOFF = {
                     "here. It is free, and you can change your mind at any time."),
     "phone_call": N_("What happens next: a caseworker will read your answers and call you. "
                      "It is free, and you can change your mind at any time."),
-    "sms": N_("What happens next: a caseworker will read your answers and send you an SMS. "
+    BY_SMS: N_("What happens next: a caseworker will read your answers and send you an SMS. "
               "It is free, and you can change your mind at any time."),
     "in_person": N_("What happens next: a caseworker will read your answers and write to you "
                     "here to arrange a meeting. It is free, and you can change your mind at any "
@@ -32,7 +33,7 @@ NEXT_HANDOFF = {
 NEXT_HANDOFF_SMS = {
     "this_chat": N_("A caseworker will write to you here. Write 'info' to read more."),
     "phone_call": N_("A caseworker will call you. Write 'info' to read more."),
-    "sms": N_("A caseworker will write to you here. Write 'info' to read more."),
+    BY_SMS: N_("A caseworker will write to you here. Write 'info' to read more."),
     "in_person": N_("A caseworker will write to you here to arrange a meeting. Write 'info' to "
                     "read more."),
 }

@@ -373,7 +373,7 @@ class FlowDialog:
         code = menu_choice(given, LANGUAGE_OPTIONS) or parse_language(given.text)
         if code is None:
             return self._language_menu(back, data)
-        ctx = Context(language=code, channel=ctx.channel, source=ctx.source,
+        ctx = Context(language=code, source=ctx.source,
                       priced_per_segment=ctx.priced_per_segment, phone_address=ctx.phone_address,
                       operator=ctx.operator)
         step = self.resume(back, data, ctx)

@@ -39,10 +39,12 @@ def _yes_no(state: str, prompt: str, unknown: bool = False, **kw: Any) -> Questi
                     YES_NO_UNKNOWN if unknown else YES_NO, allow_unknown=unknown, **kw)
 
 
-# How the team reaches the person; the closing message and the case card say which.
+# How the team reaches the person; the closing message and the case card say which. "sms"
+# is a record value (the contract's contact_preference), a way to be reached, not a channel.
+BY_SMS = "sms"
 CONTACT_OPTIONS = (_c("this_chat", N_("Here in this chat")), _c("phone_call", N_("A phone call")),
-                   _c("sms", N_("By SMS")), _c("in_person", N_("In person, at an office")))
-NEEDS_NUMBER = frozenset({"phone_call", "sms"})
+                   _c(BY_SMS, N_("By SMS")), _c("in_person", N_("In person, at an office")))
+NEEDS_NUMBER = frozenset({"phone_call", BY_SMS})
 # Yes at the overall exploitation question: an indicator even if every detail is skipped.
 EXPLOITATION = "exploitation_reported"
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Contact, Conversation, Message
+from dialogs.screening import NEEDS_NUMBER
 from handoff.i18n import code_label, field_label, value_label
 from handoff.models import Case, CaseNote, Caseworker
 from handoff.reply import blocked_reason
@@ -121,8 +122,8 @@ def how_to_reach(record: dict[str, Any], address: str | None, lang: str) -> dict
     how = record.get("contact_preference") or "this_chat"
     number = record.get("contact_phone")
     if number == "this_number":
-        number = (address or "").removeprefix("whatsapp:") or None
-    by_phone = how in ("phone_call", "sms") and bool(number)
+        number = address or None
+    by_phone = how in NEEDS_NUMBER and bool(number)
     return {
         "preference": how,
         "label": code_label(how, lang),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from dialogs.screening import BY_SMS
+
 __all__ = ["LANGUAGES", "code_label", "field_label", "t", "value_label"]
 
 LANGUAGES = ("pt", "en")
@@ -154,7 +156,7 @@ _CODES: dict[str, tuple[str, str]] = {
     "asked_for_person": ("asked for a person", "pediu uma pessoa"),
     "held_by_other": ("someone else keeps it", "retido por outra pessoa"),
     "this_chat": ("in this chat", "nesta conversa"), "phone_call": ("phone call", "chamada"),
-    "sms": ("SMS", "SMS"), "in_person": ("in person", "presencialmente"),
+    BY_SMS: ("SMS", "SMS"), "in_person": ("in person", "presencialmente"),
     "this_number": ("the number they write from", "o número de onde escreve"),
 }
 

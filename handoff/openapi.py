@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from channels.registry import NAMES
+from dialogs.screening import CONTACT_OPTIONS
 from handoff.queue import OUTCOMES
 
 __all__ = ["document"]
@@ -53,7 +55,7 @@ def document() -> dict[str, Any]:
             "status": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}},
         "Case": {"type": "object", "properties": {
             "id": {"type": "integer"}, "conversation_id": {"type": "integer"},
-            "channel": {"enum": ["telegram", "sms", "whatsapp", "webchat"]},
+            "channel": {"enum": list(NAMES)},
             "address": {"type": "string", "description": "only in GET /cases/{id}"},
             "status": {"enum": ["queued", "claimed", "closed"]},
             "language": {"type": "string", "description": "the person's locale, e.g. pt_BR"},
@@ -64,8 +66,7 @@ def document() -> dict[str, Any]:
             "contact": {"type": "object", "description": "how the person asked to be contacted "
                         "(GET /cases/{id} only): preference, label, phone, action (tel: or sms:)",
                         "properties": {"preference": {"type": "string",
-                                                      "enum": ["this_chat", "phone_call", "sms",
-                                                               "in_person"]},
+                                                      "enum": [c.value for c in CONTACT_OPTIONS]},
                                        "label": {"type": "string"},
                                        "phone": {"type": ["string", "null"]},
                                        "action": {"type": ["string", "null"]}}},
@@ -112,7 +113,7 @@ def document() -> dict[str, Any]:
             params=_ID)},
         "/api/v1/conversations": {"get": _op("Conversations (supervisors): by address, or those still with the bot",
             _json(_list("Conversation"), "conversations"), params=[
-                {"name": "channel", "in": "query", "schema": {"enum": ["telegram", "sms", "whatsapp", "webchat"]}},
+                {"name": "channel", "in": "query", "schema": {"enum": list(NAMES)}},
                 {"name": "address", "in": "query", "schema": {"type": "string"},
                  "description": "Telegram chat id, E.164 number or web chat session id"}])},
         "/api/v1/templates": {"get": _op("Standard replies rendered in a language", _json(_list("Template"), "templates"),

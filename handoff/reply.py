@@ -15,8 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from channels.registry import capabilities, dearest
 from channels.segments import count_segments, encoding
-from channels.twilio import whatsapp_window_open
 from core.models import Contact
 from core.render import Rendered
 from dialogs.base import Reply, Text
@@ -49,13 +49,15 @@ def template(code: str) -> dict[str, Any]:
     raise Invalid(f"no template {code!r}; known: {', '.join(t['code'] for t in templates())}")
 
 
-def preview(text: str, channel: str) -> dict[str, Any]:
-    """What sending ``text`` costs: SMS segments and encoding (shown before sending)."""
+def preview(text: str, channel: str | None = None) -> dict[str, Any]:
+    """What sending ``text`` costs: SMS segments and encoding (shown before sending); without a
+    channel, as on the dearest one the service has."""
+    can = capabilities(channel) if channel else dearest()
     return {
         "characters": len(text),
         "segments": count_segments(text),
         "encoding": encoding(text) if text else "GSM-7",
-        "priced_per_segment": channel in ("sms",),
+        "priced_per_segment": can.priced_per_segment,
     }
 
 
@@ -65,11 +67,14 @@ def blocked_reason(contact: Contact, channel: str, now: datetime) -> str | None:
         return "the person opted out (STOP): no message can be sent until they write again"
     if contact.status == "erased":
         return "the person erased their data: no message can be sent"
-    if channel == "whatsapp" and not whatsapp_window_open(contact.last_inbound_at, now):
+    can = capabilities(channel)
+    if not can.window_open(contact.last_inbound_at, now):
+        hours = round(can.window.total_seconds() / 3600) if can.window else 0
         return (
-                "the WhatsApp 24-hour window is closed: the person last wrote more than 24 hours "
-                "ago, so WhatsApp only accepts an approved template until they write again"
-            )
+            f"the {can.title} {hours}-hour window is closed: the person last wrote more than "
+            f"{hours} hours ago, so {can.title} only accepts an approved template until they "
+            "write again"
+        )
     return None
 
 

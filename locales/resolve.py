@@ -37,7 +37,7 @@ class Resolution:
     """locale None means: show the language menu (``shortlist``: only these languages).
     ask: a close alternative to offer in one line ("did you mean"), or with the menu, the
     guess to list first. reason: explicit | detected | detected+hint | detected-switch |
-    current | page | telegram | phone | menu (log it; tests assert on it)."""
+    current | page | device (the app's language setting) | phone | menu (log it; tests assert on it)."""
 
     locale: str | None
     reason: str
@@ -51,7 +51,7 @@ class Resolution:
             return "explicit"
         if self.reason.startswith("detected"):
             return "text"
-        if self.reason in ("page", "telegram", "phone"):
+        if self.reason in ("page", "device", "phone"):
             return "prior"
         return None
 
@@ -69,7 +69,7 @@ def resolve(
     explicit: str | None,
     text: str,
     current: str | None,
-    telegram_code: str | None,
+    device_code: str | None,
     phone: str | None,
     ongoing: bool,
     *,
@@ -89,7 +89,7 @@ def resolve(
         return Resolution(chosen, "explicit")
     current = current if current in SUPPORTED else None
     priors = [(loc, reason) for loc, reason in ((negotiate(page), "page"),
-                                                 (negotiate(telegram_code), "telegram"),
+                                                 (negotiate(device_code), "device"),
                                                  (language_for_phone(phone), "phone")) if loc]
     found = detector(text) if text and text.strip() else None
     if found is not None and found.locale not in SUPPORTED:

@@ -120,7 +120,7 @@ def test_chat_killed_mid_conversation_resumes(tmp_path: Path):
     assert "continuing your conversation" in resumed
 
 
-def test_telegram_set_webhook_registers_with_the_secret(tmp_path: Path):
+def test_webhooks_set_registers_telegram_with_the_secret(tmp_path: Path):
     from channels.fakes import FakeTelegramAPI
 
     fake = FakeTelegramAPI(token="42:abc")
@@ -128,13 +128,13 @@ def test_telegram_set_webhook_registers_with_the_secret(tmp_path: Path):
         env = _env(tmp_path)
         env.update(TELEGRAM_BOT_TOKEN="42:abc", TELEGRAM_WEBHOOK_SECRET="sec_ret",
                    TELEGRAM_API_BASE_URL=base_url, INTAKE_PUBLIC_URL="https://bot.example.org")
-        done = subprocess.run(_intake("telegram", "set-webhook"), env=env, cwd=tmp_path,
+        done = subprocess.run(_intake("webhooks", "set"), env=env, cwd=tmp_path,
                               capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
         assert fake.webhook["url"] == "https://bot.example.org/webhooks/telegram"
         assert fake.webhook["secret_token"] == "sec_ret"
         env.pop("TELEGRAM_WEBHOOK_SECRET")
-        refused = subprocess.run(_intake("telegram", "set-webhook"), env=env, cwd=tmp_path,
+        refused = subprocess.run(_intake("webhooks", "set"), env=env, cwd=tmp_path,
                                  capture_output=True, text=True, timeout=60)
         assert refused.returncode == 2 and "TELEGRAM_WEBHOOK_SECRET" in refused.stderr
 

@@ -20,9 +20,12 @@ from core.db import Database
 from core.models import Message, Outbox
 from tests.bot.conftest import settings_for
 
+DELETES = "telegram"  # a channel that can delete what the bot sent
+
 
 class DeletingChannel(RecordingChannel):
-    """Records deletions too, like Telegram's deleteMessages."""
+    """Records deletions too, like Telegram's deleteMessages; it stands in for Telegram's
+    transport, and what the pipeline may do there comes from Telegram's capabilities."""
 
     capabilities: ClassVar[Capabilities] = Capabilities(buttons=True, can_delete=True)
 
@@ -37,13 +40,13 @@ class DeletingChannel(RecordingChannel):
 @pytest.fixture
 def deleting(db: Database, tmp_path: Path) -> Iterator[tuple[App, DeletingChannel]]:
     channel = DeletingChannel()
-    application = build(settings_for(db, tmp_path), channels={"fake": channel})
+    application = build(settings_for(db, tmp_path), channels={DELETES: channel})
     yield application, channel
     application.db.dispose()
 
 
-def say(app: App, body: str, **kw) -> object:
-    return app.pipeline.handle(Inbound(channel="fake", address="chat-1", text=body, **kw))
+def say(app: App, body: str, channel: str = "fake", **kw) -> object:
+    return app.pipeline.handle(Inbound(channel=channel, address="chat-1", text=body, **kw))
 
 
 def drain(app: App) -> None:
@@ -56,11 +59,11 @@ def drain(app: App) -> None:
 
 def test_a_quick_exit_deletes_what_was_sent_then_asks_to_delete_the_chat(deleting):
     app, channel = deleting
-    app.pipeline.handle(Inbound(channel="fake", address="chat-1", kind="start", meta={"language": "en"}))
-    say(app, "yes")
+    app.pipeline.handle(Inbound(channel=DELETES, address="chat-1", kind="start", meta={"language": "en"}))
+    say(app, "yes", DELETES)
     drain(app)
     sent_before = [f"fake-{i}" for i in range(1, len(channel.sent) + 1)]
-    turn = say(app, "exit")
+    turn = say(app, "exit", DELETES)
     assert [r.text for r in turn.replies] == ["Please also delete this chat."]
     with app.db.sessions() as s:
         kinds = [k for (k,) in s.execute(select(Outbox.kind).where(Outbox.status == "pending")
@@ -168,7 +171,7 @@ def test_info_mid_screening_during_a_handoff_goes_to_the_caseworker(deleting):
 
 def test_a_delivery_cancelled_while_under_way_stays_cancelled(deleting):
     app, _ = deleting
-    app.pipeline.handle(Inbound(channel="fake", address="chat-1", kind="start", meta={"language": "en"}))
+    app.pipeline.handle(Inbound(channel=DELETES, address="chat-1", kind="start", meta={"language": "en"}))
     jobs = app.sender._claim()
     assert jobs
     with app.db.engine.begin() as conn:  # an erasure while the message is with the provider

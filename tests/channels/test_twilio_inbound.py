@@ -14,7 +14,6 @@ from channels.twilio import (
     WhatsAppChannel,
     keyword,
     split_address,
-    whatsapp_window_open,
 )
 from tests.channels.conftest import load
 
@@ -160,9 +159,11 @@ def test_addresses_are_normalised(value: str, expected: tuple[str, str]) -> None
 
 def test_whatsapp_window() -> None:
     now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-    assert whatsapp_window_open(now - timedelta(hours=23, minutes=59), now)
-    assert not whatsapp_window_open(now - timedelta(hours=24), now)
-    assert not whatsapp_window_open(None, now)
+    window = WhatsAppChannel.capabilities.window_open
+    assert window(now - timedelta(hours=23, minutes=59), now)
+    assert not window(now - timedelta(hours=24), now)
+    assert not window(None, now)
+    assert SmsChannel.capabilities.window_open(None, now)  # SMS has no window
 
 
 def test_whatsapp_sender_prefix_is_normalised() -> None:

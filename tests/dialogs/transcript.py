@@ -5,6 +5,7 @@ A message starting with "@" is a button press (Given.choice); anything else is t
 
 from __future__ import annotations
 
+from channels.registry import capabilities
 from dialogs import DIALOGS
 from dialogs.base import Context, Given, Step
 
@@ -17,8 +18,9 @@ def given(say: str) -> Given:
 
 def context(lang: str, channel: str = "console") -> Context:
     """What the pipeline tells a dialog about a channel (never its name)."""
-    return Context(language=lang, channel=channel, priced_per_segment=channel == "sms",
-                   phone_address=channel in ("sms", "whatsapp"))
+    can = capabilities(channel)
+    return Context(language=lang, priced_per_segment=can.priced_per_segment,
+                   phone_address=can.phone_address)
 
 
 def run(says: list[str], lang: str = "en", name: str = "screening", channel: str = "console") -> list[Step]:

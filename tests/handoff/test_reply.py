@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from channels.twilio import whatsapp_window_open
+from channels.registry import capabilities
 from core.models import Contact
 from handoff.reply import blocked_reason
 
@@ -18,5 +18,5 @@ NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 def test_the_console_and_the_channel_agree_on_the_window(ago):
     contact = Contact(status="active", last_inbound_at=NOW - ago)
     refused = blocked_reason(contact, "whatsapp", NOW) is not None
-    assert refused is not whatsapp_window_open(NOW - ago, NOW)
+    assert refused is not capabilities("whatsapp").window_open(NOW - ago, NOW)
     assert blocked_reason(contact, "sms", NOW) is None

@@ -30,7 +30,7 @@ def test_confident_first_message_beats_every_hint() -> None:
     ("current", "telegram", "phone", "expected"),
     [
         ("ru", "en", "+5511987654321", Resolution("ru", "current")),
-        (None, "pt-br", "+380501234567", Resolution("pt_BR", "telegram")),
+        (None, "pt-br", "+380501234567", Resolution("pt_BR", "device")),
         (None, "nb", "+380501234567", Resolution("uk", "phone")),
         (None, None, "+351912345678", Resolution(None, "menu")),
         (None, None, None, Resolution(None, "menu")),
@@ -111,7 +111,7 @@ def test_what_they_write_outranks_every_prior() -> None:
 
 def test_weak_detection_only_decorates_a_hint() -> None:
     got = resolve(None, "hello there", None, "uk", None, False, detector=fake("en", 0.25))
-    assert got == Resolution("uk", "telegram")
+    assert got == Resolution("uk", "device")
 
 
 def test_a_weak_guess_in_its_own_script_beats_a_prior_it_cannot_be_written_in() -> None:
@@ -120,7 +120,7 @@ def test_a_weak_guess_in_its_own_script_beats_a_prior_it_cannot_be_written_in() 
     assert got == Resolution("ru", "detected")
     # Latin letters can be any language romanised: the prior stays.
     kept = resolve(None, "salam", None, "en", None, False, settled=False, detector=fake("ar", 0.25))
-    assert kept == Resolution("en", "telegram")
+    assert kept == Resolution("en", "device")
 
 
 @pytest.mark.usefixtures("preloaded")

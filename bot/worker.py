@@ -1,0 +1,46 @@
+"""A process's background work, set up in one place for ``serve`` (in-process) and ``worker``:
+the channels' connections, the outbox sender and the timers (claims, SLA, notifications,
+retention)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from bot import retention
+from bot.app import App
+from channels.base import ChannelError
+
+__all__ = ["close_channels", "jobs", "start_channels"]
+
+log = logging.getLogger(__name__)
+
+
+async def start_channels(app: App) -> None:
+    """Open each channel's connections on this event loop (Twilio's client is tied to it)."""
+    for name, channel in app.channels.items():
+        try:
+            await channel.start()
+        except ChannelError as exc:
+            # A provider that is down at start-up must not keep the web chat and the other
+            # channels down: sends retry from the outbox once it is back.
+            log.warning("channel %s did not start: %s", name, type(exc).__name__)
+
+
+async def close_channels(app: App) -> None:
+    for channel in app.channels.values():
+        with contextlib.suppress(Exception):
+            await channel.close()
+
+
+def jobs(app: App, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
+    """The loops that deliver and keep time, each running until ``stop`` is set."""
+    return [
+        app.sender.run(stop),
+        # Idle claims back to the queue, SLA escalation, team notifications.
+        app.handoff.run(stop),
+        retention.run(app.db, app.settings.retention_days, stop, hooks=app.pipeline.erase_hooks),
+    ]
