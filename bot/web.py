@@ -48,9 +48,9 @@ def create_app(app: App) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
-        *webchat.routes(app),
+        *webchat.routes(),
         *page.routes(app.settings.operator_name),
-        *handoff_web.routes(app),
+        *handoff_web.routes(),
     ]
 
     @contextlib.asynccontextmanager

@@ -7,14 +7,16 @@ already holds the database's write lock (``BEGIN IMMEDIATE``), so the clause is 
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.db import cipher, utcnow
-from core.models import Contact, Conversation
+from core.models import Contact, Conversation, Message, Outbox
 
-__all__ = ["address_hash", "current_conversation", "find_contact", "lock_contact"]
+__all__ = ["address_hash", "current_conversation", "find_contact", "lock_contact", "replies_after"]
 
 
 def address_hash(channel: str, address: str) -> str:
@@ -59,3 +61,22 @@ def current_conversation(session: Session, contact: Contact) -> Conversation | N
         .order_by(Conversation.id.desc())
         .limit(1)
     ).first()
+
+
+def replies_after(session: Session, contact: Contact, after: int,
+                  limit: int = 200) -> list[tuple[Message, list[dict[str, Any]] | None]]:
+    """What was sent to the contact after message ``after``, in any of their conversations,
+    oldest first, each with the quick replies its outbox row offers (None once it is gone)."""
+    rows = session.execute(
+        select(Message, Outbox.options)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .outerjoin(Outbox, Outbox.id == Message.id)  # the row has its message's id
+        .where(
+            Conversation.contact_id == contact.id,
+            Message.direction == "out",
+            Message.id > after,
+        )
+        .order_by(Message.id)
+        .limit(limit)
+    ).all()
+    return [(m, options) for m, options in rows]

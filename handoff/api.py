@@ -2,38 +2,50 @@
 
 Lists are ``{"items": [...]}``; errors are 4xx with ``{"detail": "why"}``. Each request runs
 in one transaction in a worker thread; the sender is woken after a reply has committed.
+Endpoints find the running application on ``request.app.state.app``.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from core import store
+from channels.registry import capabilities
 from core.http import error, read_json
-from core.models import Conversation
-from handoff import queue
+from dialogs.base import Reply, Text
+from handoff import queue, views
 from handoff.auth import token_owner
-from handoff.cards import case_detail, case_summary, conversation_item, names_of, transcript
+from handoff.cards import case_detail, case_summary, names_of, transcript
+from handoff.erasure import erase_person
 from handoff.errors import Forbidden, HandoffError, Invalid
-from handoff.models import AuditEntry, Case, Caseworker
+from handoff.models import Case, Caseworker
 from handoff.openapi import document
 from handoff.reply import preview, send_reply, templates
 
 if TYPE_CHECKING:
-    from handoff.service import HandoffApp
+    from handoff.service import Handoff, HandoffApp
 
 __all__ = ["routes"]
 
-Work = Callable[[Session, Caseworker, Request, dict[str, Any]], tuple[int, Any]]
+Result = tuple[int, Any]
+Work = Callable[[Session, Caseworker, Request, dict[str, Any]], Result]
+Endpoint = Callable[[Request], Awaitable[Response]]
 SUPERVISORS = ("supervisor", "admin")
+
+
+def _app(request: Request) -> HandoffApp:
+    return request.app.state.app
+
+
+def _handoff(request: Request) -> Handoff:
+    return _app(request).handoff
 
 
 def _case_id(request: Request) -> int:
@@ -43,13 +55,33 @@ def _case_id(request: Request) -> int:
     return int(raw)
 
 
-def routes(app: HandoffApp) -> list[Route]:
-    db, handoff = app.db, app.handoff
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
-    def endpoint(work: Work, body: bool = False, wake: bool = False) -> Callable[[Request], Awaitable[Response]]:
+
+def _run(app: HandoffApp, token: str, work: Work, request: Request, body: dict[str, Any]) -> Result:
+    """``work`` as the token's owner, in one transaction (called in a worker thread)."""
+    with app.db.transaction() as s:
+        cw = token_owner(s, token, app.handoff.clock())
+        if cw is None:
+            return 401, {"detail": "the API token is unknown or revoked"}
+        try:
+            with s.begin_nested():  # a refused action rolls back alone
+                return work(s, cw, request, body)
+        except HandoffError as exc:
+            return exc.status, {"detail": exc.detail}
+
+
+def endpoint(body: bool = False, wake: bool = False) -> Callable[[Work], Endpoint]:
+    """Make ``work`` an endpoint: a bearer token, then a JSON body when ``body``; ``wake`` wakes
+    the sender once a successful request has committed (it queued a message)."""
+
+    def wrap(work: Work) -> Endpoint:
+        @functools.wraps(work)
         async def handle(request: Request) -> Response:
-            scheme, _, token = request.headers.get("authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
+            token = _bearer(request)
+            if token is None:
                 return error(401, "an API token is required: Authorization: Bearer <token>")
             payload: dict[str, Any] = {}
             if body:
@@ -57,189 +89,189 @@ def routes(app: HandoffApp) -> list[Route]:
                 if isinstance(parsed, JSONResponse):
                     return parsed
                 payload = parsed
-
-            def run() -> tuple[int, Any]:
-                with db.transaction() as s:
-                    cw = token_owner(s, token.strip(), handoff.clock())
-                    if cw is None:
-                        return 401, {"detail": "the API token is unknown or revoked"}
-                    try:
-                        with s.begin_nested():  # a refused action rolls back alone
-                            return work(s, cw, request, payload)
-                    except HandoffError as exc:
-                        return exc.status, {"detail": exc.detail}
-
-            status, result = await run_in_threadpool(run)
+            app = _app(request)
+            status, result = await run_in_threadpool(_run, app, token, work, request, payload)
             if wake and status < 300:
                 app.sender.wake()
             return JSONResponse(result, status_code=status)
 
         return handle
 
-    def list_cases(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
-        status = request.query_params.get("status") or None
-        if status not in (None, "queued", "claimed", "closed"):
-            raise Invalid("status must be queued, claimed or closed")
-        stmt = queue.ordered(cw, status) if status != "closed" else select(Case).where(
-            Case.status == "closed").order_by(Case.closed_at.desc())
-        if status is None:
-            stmt = stmt.where(Case.status != "closed")
-        now, names = handoff.clock(), names_of(s)
-        rows = s.scalars(stmt.limit(500)).all()
-        return 200, {"items": [case_summary(c, handoff.policy, now, names) for c in rows]}
+    return wrap
 
-    def get_case(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
-        found = queue.get_case(s, _case_id(request))
-        queue.audit(s, cw, "view", found.id)
-        return 200, case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language)
 
-    def get_messages(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
-        found = queue.get_case(s, _case_id(request))
-        after = request.query_params.get("after", "0")
-        if not after.isdigit():
-            raise Invalid("after must be a message id")
-        return 200, {"items": transcript(s, found.conversation_id, int(after))}
+def _supervisor(cw: Caseworker, refusal: str) -> None:
+    if cw.role not in SUPERVISORS:
+        raise Forbidden(refusal)
 
-    def summary(s: Session, found: Case) -> dict[str, Any]:
-        return case_summary(found, handoff.policy, handoff.clock(), names_of(s))
 
-    def claim(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
-        return 200, summary(s, queue.claim(s, _case_id(request), cw, handoff.clock()))
+def _summary(s: Session, request: Request, found: Case) -> dict[str, Any]:
+    handoff = _handoff(request)
+    return case_summary(found, handoff.policy, handoff.clock(), names_of(s))
 
-    def claim_next(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
-        found = queue.claim_next(s, cw, handoff.clock())
-        return (200, summary(s, found)) if found else (404, {"detail": "the queue is empty"})
 
-    def release(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
-        return 200, summary(s, queue.release(s, _case_id(request), cw, handoff.clock()))
+# -- cases --------------------------------------------------------------------------------------
 
-    def reassign(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> tuple[int, Any]:
-        if cw.role not in SUPERVISORS:
-            raise Forbidden("only supervisors reassign cases")
-        target = body.get("caseworker_id")
-        to = s.get(Caseworker, target) if isinstance(target, int) else None
-        if to is None and isinstance(body.get("email"), str):
-            to = s.scalars(select(Caseworker).where(Caseworker.email == body["email"].lower())).first()
-        if to is None:
-            raise Invalid("name the caseworker: caseworker_id or email")
-        return 200, summary(s, queue.reassign(s, _case_id(request), to, cw, handoff.clock()))
 
-    def reply(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> tuple[int, Any]:
-        text, code = body.get("text"), body.get("template")
-        if (text is not None and not isinstance(text, str)) or (code is not None and not isinstance(code, str)):
-            raise Invalid("text and template must be strings")
-        sent = send_reply(s, handoff.pipeline, _case_id(request), cw, handoff.clock(), text=text, template_code=code)
-        return 201, sent
+@endpoint()
+def list_cases(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    status = request.query_params.get("status") or None
+    if status not in (None, "queued", "claimed", "closed"):
+        raise Invalid("status must be queued, claimed or closed")
+    handoff = _handoff(request)
+    return 200, {"items": views.case_list(s, cw, status, handoff.policy, handoff.clock())}
 
-    def note(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> tuple[int, Any]:
-        text = body.get("text")
-        if not isinstance(text, str):
-            raise Invalid("a note needs text")
-        made = queue.add_note(s, _case_id(request), cw, text, handoff.clock())
-        return 201, {"id": made.id, "text": made.body, "at": made.created_at.isoformat()}
 
-    def close(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> tuple[int, Any]:
-        outcome = body.get("outcome")
-        if not isinstance(outcome, str):
-            raise Invalid(f"outcome must be one of: {', '.join(queue.OUTCOMES)}")
-        return 200, summary(s, queue.close(s, _case_id(request), cw, outcome, handoff.clock()))
+@endpoint()
+def get_case(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    found, handoff = queue.get_case(s, _case_id(request)), _handoff(request)
+    queue.audit(s, cw, "view", found.id)
+    return 200, case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language)
 
-    def conversations(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
-        if cw.role not in SUPERVISORS:
-            raise Forbidden("only supervisors see conversations")
-        channel, address = request.query_params.get("channel"), request.query_params.get("address")
-        stmt = select(Conversation).order_by(Conversation.updated_at.desc()).limit(200)
-        if address:
-            if not channel:
-                raise Invalid("an address needs its channel")
-            address = address.strip()
-            if channel in ("sms", "whatsapp") and address[:1].isdigit():
-                address = "+" + address  # an unencoded "+" in a query string arrives as a space
-            contact = store.find_contact(s, channel, address)
-            if contact is None:
-                return 200, {"items": []}
-            stmt = stmt.where(Conversation.contact_id == contact.id)
-            queue.audit(s, cw, "view_conversations", None, channel=channel)
-        else:
-            stmt = stmt.where(Conversation.status == "bot")  # people still with the bot
-            if channel:
-                stmt = stmt.where(Conversation.channel == channel)
-        return 200, {"items": [conversation_item(s, c) for c in s.scalars(stmt)]}
 
-    def erase(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
-        """A supervisor erases a person's data on their behalf (a request by phone, say)."""
-        if cw.role not in SUPERVISORS:
-            raise Forbidden("only supervisors erase a person's data")
-        found, contact, conv = queue.lock_for_person(s, _case_id(request))
-        from core.privacy import erase_contact
-        from dialogs.base import Reply, Text
-        from dialogs.messages import ERASED
+@endpoint()
+def get_messages(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    found = queue.get_case(s, _case_id(request))
+    after = request.query_params.get("after", "0")
+    if not after.isdigit():
+        raise Invalid("after must be a message id")
+    return 200, {"items": transcript(s, found.conversation_id, int(after))}
 
-        language = conv.language or found.language
-        confirmation = handoff.pipeline.renderer.reply(Reply((Text(ERASED),), kind="info"), language)
-        written = handoff.pipeline.queue(s, contact, conv, [confirmation], language, force=True)
-        queue.audit(s, cw, "erase", found.id)
-        erase_contact(s, contact, keep_for={r.id for r in written},
-                      hooks=handoff.pipeline.erase_hooks)
-        return 200, {"erased": True, "case_id": found.id}
 
-    def list_templates(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
-        language = request.query_params.get("language", "en")
-        render = handoff.pipeline.renderer
-        from dialogs.base import Reply, Text
+@endpoint()
+def claim(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    return 200, _summary(s, request, queue.claim(s, _case_id(request), cw, _handoff(request).clock()))
 
-        items = []
-        for item in templates():
-            text = render.reply(Reply((Text(item["text"]),), kind="info"), language).text
-            items.append({"code": item["code"], "title": item["title"].get(cw.ui_language, item["title"]["en"]),
-                          "text": text, **preview(text, "sms")})
-        return 200, {"items": items}
 
-    def export(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
-        if cw.role not in SUPERVISORS:
-            raise Forbidden("only supervisors export cases")
-        found = queue.get_case(s, _case_id(request))
-        queue.audit(s, cw, "export", found.id)
-        return 200, case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language)
+@endpoint()
+def claim_next(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    found = queue.claim_next(s, cw, _handoff(request).clock())
+    return (200, _summary(s, request, found)) if found else (404, {"detail": "the queue is empty"})
 
-    def audit_log(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
-        if cw.role not in SUPERVISORS:
-            raise Forbidden("only supervisors read the audit log")
-        stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500)
-        case_id = request.query_params.get("case_id", "")
-        if case_id.isdigit():
-            stmt = stmt.where(AuditEntry.case_id == int(case_id))
-        names = names_of(s)
-        return 200, {"items": [
-            {"id": e.id, "at": e.at.isoformat(), "caseworker_id": e.caseworker_id,
-             "caseworker": names.get(e.caseworker_id or 0), "action": e.action, "case_id": e.case_id,
-             "detail": e.detail}
-            for e in s.scalars(stmt)
-        ]}
 
-    def me(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> tuple[int, Any]:
-        return 200, {"id": cw.id, "email": cw.email, "name": cw.name, "role": cw.role, "languages": cw.languages}
+@endpoint()
+def release(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    return 200, _summary(s, request, queue.release(s, _case_id(request), cw, _handoff(request).clock()))
 
-    async def openapi(request: Request) -> JSONResponse:
-        return JSONResponse(document())
 
+@endpoint(body=True)
+def reassign(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> Result:
+    _supervisor(cw, "only supervisors reassign cases")
+    target, email = body.get("caseworker_id"), body.get("email")
+    to = views.find_caseworker(s, target if isinstance(target, int) else None,
+                               email if isinstance(email, str) else None)
+    if to is None:
+        raise Invalid("name the caseworker: caseworker_id or email")
+    return 200, _summary(s, request, queue.reassign(s, _case_id(request), to, cw, _handoff(request).clock()))
+
+
+@endpoint(body=True, wake=True)
+def reply(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> Result:
+    text, code = body.get("text"), body.get("template")
+    if (text is not None and not isinstance(text, str)) or (code is not None and not isinstance(code, str)):
+        raise Invalid("text and template must be strings")
+    handoff = _handoff(request)
+    sent = send_reply(s, handoff.pipeline, _case_id(request), cw, handoff.clock(), text=text, template_code=code)
+    return 201, sent
+
+
+@endpoint(body=True)
+def note(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> Result:
+    text = body.get("text")
+    if not isinstance(text, str):
+        raise Invalid("a note needs text")
+    made = queue.add_note(s, _case_id(request), cw, text, _handoff(request).clock())
+    return 201, {"id": made.id, "text": made.body, "at": made.created_at.isoformat()}
+
+
+@endpoint(body=True)
+def close(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> Result:
+    outcome = body.get("outcome")
+    if not isinstance(outcome, str):
+        raise Invalid(f"outcome must be one of: {', '.join(queue.OUTCOMES)}")
+    return 200, _summary(s, request, queue.close(s, _case_id(request), cw, outcome, _handoff(request).clock()))
+
+
+@endpoint()
+def export(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    _supervisor(cw, "only supervisors export cases")
+    found, handoff = queue.get_case(s, _case_id(request)), _handoff(request)
+    queue.audit(s, cw, "export", found.id)
+    return 200, case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language)
+
+
+@endpoint(wake=True)
+def erase(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    """A supervisor erases a person's data on their behalf (a request by phone, say)."""
+    _supervisor(cw, "only supervisors erase a person's data")
+    case_id = erase_person(s, _handoff(request).pipeline, _case_id(request), cw)
+    return 200, {"erased": True, "case_id": case_id}
+
+
+# -- the rest -----------------------------------------------------------------------------------
+
+
+@endpoint()
+def conversations(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    _supervisor(cw, "only supervisors see conversations")
+    channel, address = request.query_params.get("channel"), request.query_params.get("address")
+    if not address:
+        return 200, {"items": views.bot_conversations(s, channel)}
+    if not channel:
+        raise Invalid("an address needs its channel")
+    address = address.strip()
+    if capabilities(channel).phone_address and address[:1].isdigit():
+        address = "+" + address  # an unencoded "+" in a query string arrives as a space
+    return 200, {"items": views.person_conversations(s, cw, channel, address)}
+
+
+@endpoint()
+def audit_log(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    _supervisor(cw, "only supervisors read the audit log")
+    case_id = request.query_params.get("case_id", "")
+    return 200, {"items": views.audit_log(s, int(case_id) if case_id.isdigit() else None)}
+
+
+@endpoint()
+def list_templates(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    language = request.query_params.get("language", "en")
+    render = _handoff(request).pipeline.renderer
+    items = []
+    for item in templates():
+        text = render.reply(Reply((Text(item["text"]),), kind="info"), language).text
+        items.append({"code": item["code"], "title": item["title"].get(cw.ui_language, item["title"]["en"]),
+                      "text": text, **preview(text)})
+    return 200, {"items": items}
+
+
+@endpoint()
+def me(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    return 200, {"id": cw.id, "email": cw.email, "name": cw.name, "role": cw.role, "languages": cw.languages}
+
+
+async def openapi(request: Request) -> JSONResponse:
+    return JSONResponse(document())
+
+
+def routes() -> list[Route]:
+    """The API's routes (each endpoint finds the app on ``request.app.state``)."""
     base = "/api/v1"
     return [
         Route(f"{base}/openapi.json", openapi),
-        Route(f"{base}/me", endpoint(me)),
-        Route(f"{base}/cases", endpoint(list_cases)),
-        Route(f"{base}/cases/next/claim", endpoint(claim_next), methods=["POST"]),
-        Route(f"{base}/cases/{{case_id}}", endpoint(get_case)),
-        Route(f"{base}/cases/{{case_id}}/claim", endpoint(claim), methods=["POST"]),
-        Route(f"{base}/cases/{{case_id}}/release", endpoint(release), methods=["POST"]),
-        Route(f"{base}/cases/{{case_id}}/reassign", endpoint(reassign, body=True), methods=["POST"]),
-        Route(f"{base}/cases/{{case_id}}/messages", endpoint(get_messages), methods=["GET"]),
-        Route(f"{base}/cases/{{case_id}}/messages", endpoint(reply, body=True, wake=True), methods=["POST"]),
-        Route(f"{base}/cases/{{case_id}}/notes", endpoint(note, body=True), methods=["POST"]),
-        Route(f"{base}/cases/{{case_id}}/close", endpoint(close, body=True), methods=["POST"]),
-        Route(f"{base}/cases/{{case_id}}/export", endpoint(export)),
-        Route(f"{base}/cases/{{case_id}}/erase", endpoint(erase, wake=True), methods=["POST"]),
-        Route(f"{base}/audit", endpoint(audit_log)),
-        Route(f"{base}/conversations", endpoint(conversations)),
-        Route(f"{base}/templates", endpoint(list_templates)),
+        Route(f"{base}/me", me),
+        Route(f"{base}/cases", list_cases),
+        Route(f"{base}/cases/next/claim", claim_next, methods=["POST"]),
+        Route(f"{base}/cases/{{case_id}}", get_case),
+        Route(f"{base}/cases/{{case_id}}/claim", claim, methods=["POST"]),
+        Route(f"{base}/cases/{{case_id}}/release", release, methods=["POST"]),
+        Route(f"{base}/cases/{{case_id}}/reassign", reassign, methods=["POST"]),
+        Route(f"{base}/cases/{{case_id}}/messages", get_messages, methods=["GET"]),
+        Route(f"{base}/cases/{{case_id}}/messages", reply, methods=["POST"]),
+        Route(f"{base}/cases/{{case_id}}/notes", note, methods=["POST"]),
+        Route(f"{base}/cases/{{case_id}}/close", close, methods=["POST"]),
+        Route(f"{base}/cases/{{case_id}}/export", export),
+        Route(f"{base}/cases/{{case_id}}/erase", erase, methods=["POST"]),
+        Route(f"{base}/audit", audit_log),
+        Route(f"{base}/conversations", conversations),
+        Route(f"{base}/templates", list_templates),
     ]

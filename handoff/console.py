@@ -4,20 +4,21 @@ Signed-in browsers carry a random session cookie (HttpOnly, SameSite=Lax, Secure
 or in production); every POST must carry the session's CSRF token, and the login form a
 double-submit token. Jinja2 autoescapes everything, so what a person wrote is shown as text.
 Live updates are short polls for server-rendered fragments (no external scripts, no CDN).
+Endpoints find the running application on ``request.app.state.app``.
 """
 
 from __future__ import annotations
 
+import functools
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -25,15 +26,15 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from handoff import auth, queue
-from handoff.cards import case_detail, case_summary, names_of, transcript
+from handoff import auth, queue, views
+from handoff.cards import case_detail, transcript
 from handoff.errors import HandoffError, Invalid, NotFound
 from handoff.i18n import LANGUAGES, code_label, t
-from handoff.models import Case, Caseworker, ConsoleSession
+from handoff.models import Caseworker, ConsoleSession
 from handoff.reply import preview, send_reply, templates
 
 if TYPE_CHECKING:
-    from handoff.service import HandoffApp
+    from handoff.service import Handoff, HandoffApp
 
 __all__ = ["routes"]
 
@@ -42,6 +43,17 @@ COOKIE, LOGIN_CSRF = "intake_session", "intake_login_csrf"
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
 
 Page = Callable[[Session, Caseworker, ConsoleSession, Request, dict[str, str]], Response]
+Endpoint = Callable[[Request], Awaitable[Response]]
+# One action on a case: does it, and says where the browser goes next.
+Action = Callable[[Session, Caseworker, int, dict[str, str], "Handoff"], str]
+
+
+def _app(request: Request) -> HandoffApp:
+    return request.app.state.app
+
+
+def _handoff(request: Request) -> Handoff:
+    return _app(request).handoff
 
 
 def _form_value(form: Any, name: str) -> str:
@@ -49,197 +61,259 @@ def _form_value(form: Any, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def routes(app: HandoffApp) -> list[BaseRoute]:
-    db, handoff = app.db, app.handoff
-    settings = app.settings
-    secure = bool(settings.production or (settings.public_url or "").startswith("https"))
+def _secure(request: Request) -> bool:
+    """Whether cookies are Secure: in production, or when served over https."""
+    settings = _app(request).settings
+    return bool(settings.production or (settings.public_url or "").startswith("https"))
 
-    zone = handoff.policy.office.zone
 
-    def local(iso: str | None, fmt: str = "%d/%m %H:%M") -> str:
-        """A stored UTC time shown in the office's time zone (what caseworkers live by)."""
-        return datetime.fromisoformat(iso).astimezone(zone).strftime(fmt) if iso else ""
+def _local(zone: tzinfo, iso: str | None, fmt: str = "%d/%m %H:%M") -> str:
+    """A stored UTC time shown in the office's time zone (what caseworkers live by)."""
+    return datetime.fromisoformat(iso).astimezone(zone).strftime(fmt) if iso else ""
 
-    def render(name: str, cw: Caseworker | None, **context: Any) -> HTMLResponse:
-        lang = cw.ui_language if cw else "pt"
-        html = _env.get_template(name).render(
-            t=lambda key: t(key, lang), label=lambda code: code_label(code, lang), local=local,
-            lang=lang, me=cw, **context,
-        )
-        response = HTMLResponse(html)
-        response.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'none'"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        return response
 
-    def page(work: Page, post: bool = False) -> Callable[[Request], Awaitable[Response]]:
+def _render(request: Request, name: str, cw: Caseworker | None, **context: Any) -> HTMLResponse:
+    lang = cw.ui_language if cw else "pt"
+    zone = _handoff(request).policy.office.zone
+    html = _env.get_template(name).render(
+        t=lambda key: t(key, lang), label=lambda code: code_label(code, lang),
+        local=functools.partial(_local, zone), lang=lang, me=cw, **context,
+    )
+    response = HTMLResponse(html)
+    response.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'none'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _signed_out(request: Request) -> Response:
+    """Polls get a 401 they can act on; pages go to the login form."""
+    if request.url.path.endswith((".json", "/fragment", "/transcript")):
+        return JSONResponse({"detail": "signed out"}, status_code=401)
+    return RedirectResponse("/console/login", status_code=303)
+
+
+def _run(app: HandoffApp, work: Page, request: Request, form: dict[str, str], post: bool) -> Response:
+    """``work`` as the session's caseworker, in one transaction (called in a worker thread)."""
+    cookie = request.cookies.get(COOKIE, "")
+    with app.db.transaction() as s:
+        found = auth.session_for(s, cookie, app.handoff.clock()) if cookie else None
+        if found is None:
+            return _signed_out(request)
+        cw, sess = found
+        if post and not hmac.compare_digest(form.get("csrf_token", ""), sess.csrf):
+            return JSONResponse({"detail": "missing or wrong CSRF token"}, status_code=403)
+        try:
+            with s.begin_nested():
+                return work(s, cw, sess, request, form)
+        except HandoffError as exc:
+            back = request.url.path.rsplit("/", 1)[0] if post else "/console/"
+            return RedirectResponse(f"{back}?error={quote(exc.detail)}", status_code=303)
+
+
+def page(post: bool = False) -> Callable[[Page], Endpoint]:
+    """Make ``work`` a signed-in page; with ``post``, a form that must carry the CSRF token,
+    and whose redirect (it did something) wakes the sender."""
+
+    def wrap(work: Page) -> Endpoint:
+        @functools.wraps(work)
         async def handle(request: Request) -> Response:
-            cookie = request.cookies.get(COOKIE, "")
             form: dict[str, str] = {}
             if post:
                 raw = await request.form()
                 form = {k: _form_value(raw, k) for k in raw}
-
-            def run() -> Response:
-                with db.transaction() as s:
-                    found = auth.session_for(s, cookie, handoff.clock()) if cookie else None
-                    if found is None:
-                        if request.url.path.endswith((".json", "/fragment", "/transcript")):
-                            return JSONResponse({"detail": "signed out"}, status_code=401)
-                        return RedirectResponse("/console/login", status_code=303)
-                    cw, sess = found
-                    if post and not hmac.compare_digest(form.get("csrf_token", ""), sess.csrf):
-                        return JSONResponse({"detail": "missing or wrong CSRF token"}, status_code=403)
-                    try:
-                        with s.begin_nested():
-                            return work(s, cw, sess, request, form)
-                    except HandoffError as exc:
-                        back = request.url.path.rsplit("/", 1)[0] if post else "/console/"
-                        return RedirectResponse(f"{back}?error={quote(exc.detail)}", status_code=303)
-
-            response = await run_in_threadpool(run)
+            app = _app(request)
+            response = await run_in_threadpool(_run, app, work, request, form, post)
             if post and response.status_code == 303:
                 app.sender.wake()
             return response
 
         return handle
 
-    # -- sign in and out ----------------------------------------------------------------------
+    return wrap
 
-    async def login_page(request: Request) -> Response:
-        token = secrets.token_urlsafe(24)
-        response = render("login.html", None, csrf=token, failed=request.query_params.get("failed"))
-        response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=secure, path="/console")
-        return response
 
-    async def login(request: Request) -> Response:
-        form = await request.form()
-        if not hmac.compare_digest(_form_value(form, "csrf_token"), request.cookies.get(LOGIN_CSRF, "-")):
-            return JSONResponse({"detail": "missing or wrong CSRF token"}, status_code=403)
+# -- sign in and out ----------------------------------------------------------------------------
 
-        def run() -> str | None:
-            with db.transaction() as s:
-                cw = auth.authenticate(s, _form_value(form, "email"), _form_value(form, "password"), handoff.clock())
-                return auth.start_session(s, cw, handoff.clock())[0] if cw else None
 
-        value = await run_in_threadpool(run)
-        if value is None:
-            return RedirectResponse("/console/login?failed=1", status_code=303)
-        response = RedirectResponse("/console/", status_code=303)
-        response.set_cookie(COOKIE, value, httponly=True, samesite="lax", secure=secure, path="/",
-                            max_age=int(auth.SESSION_LIFETIME.total_seconds()))
-        response.delete_cookie(LOGIN_CSRF, path="/console")
-        return response
+async def login_page(request: Request) -> Response:
+    token = secrets.token_urlsafe(24)
+    response = _render(request, "login.html", None, csrf=token, failed=request.query_params.get("failed"))
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request),
+                        path="/console")
+    return response
 
-    def logout(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
-        s.delete(sess)
-        response = RedirectResponse("/console/login", status_code=303)
-        response.delete_cookie(COOKIE, path="/")
-        return response
 
-    # -- the queue ----------------------------------------------------------------------------
+def _sign_in(app: HandoffApp, email: str, password: str) -> str | None:
+    """A new session's cookie value, or None when the email or password is wrong."""
+    with app.db.transaction() as s:
+        cw = auth.authenticate(s, email, password, app.handoff.clock())
+        return auth.start_session(s, cw, app.handoff.clock())[0] if cw else None
 
-    def queue_context(s: Session, cw: Caseworker) -> dict[str, Any]:
-        now, names = handoff.clock(), names_of(s)
-        rows = s.scalars(queue.ordered(cw, None).where(Case.status != "closed").limit(300)).all()
 
-        def card(c: Case) -> dict[str, Any]:
-            return case_summary(c, handoff.policy, now, names) | {"speaks": c.lang in cw.languages}
+async def login(request: Request) -> Response:
+    form = await request.form()
+    if not hmac.compare_digest(_form_value(form, "csrf_token"), request.cookies.get(LOGIN_CSRF, "-")):
+        return JSONResponse({"detail": "missing or wrong CSRF token"}, status_code=403)
+    value = await run_in_threadpool(
+        _sign_in, _app(request), _form_value(form, "email"), _form_value(form, "password"))
+    if value is None:
+        return RedirectResponse("/console/login?failed=1", status_code=303)
+    response = RedirectResponse("/console/", status_code=303)
+    response.set_cookie(COOKIE, value, httponly=True, samesite="lax", secure=_secure(request), path="/",
+                        max_age=int(auth.SESSION_LIFETIME.total_seconds()))
+    response.delete_cookie(LOGIN_CSRF, path="/console")
+    return response
 
-        return {
-            "queued": [card(c) for c in rows if c.status == "queued"],
-            "mine": [card(c) for c in rows if c.status == "claimed" and c.assignee_id == cw.id],
-            "others": [card(c) for c in rows if c.status == "claimed" and c.assignee_id != cw.id],
-        }
 
-    def queue_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
-        return render("queue.html", cw, csrf=sess.csrf, error=request.query_params.get("error"),
-                      **queue_context(s, cw))
+@page(post=True)
+def logout(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
+    auth.end_session(s, request.cookies.get(COOKIE, ""))
+    response = RedirectResponse("/console/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
 
-    def queue_fragment(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
-        return render("_queue.html", cw, csrf=sess.csrf, **queue_context(s, cw))
 
-    def claim_next(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
-        found = queue.claim_next(s, cw, handoff.clock())
-        return RedirectResponse(f"/console/cases/{found.id}" if found else "/console/", status_code=303)
+# -- the queue ----------------------------------------------------------------------------------
 
-    def set_language(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
-        if form.get("lang") in LANGUAGES:
-            cw.ui_language = form["lang"]
-        target = form.get("next", "")
-        # Only back into the console: never an open redirect to another site.
-        return RedirectResponse(target if target.startswith("/console/") else "/console/", status_code=303)
 
-    # -- one case -----------------------------------------------------------------------------
+def _board(s: Session, cw: Caseworker, request: Request) -> dict[str, Any]:
+    handoff = _handoff(request)
+    return views.board(s, cw, handoff.policy, handoff.clock())
 
-    def case_id(request: Request) -> int:
-        raw = str(request.path_params["case_id"])
-        if not raw.isdigit():
-            raise NotFound("no such case")
-        return int(raw)
 
-    def case_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
-        found = queue.get_case(s, case_id(request))
-        queue.audit(s, cw, "view", found.id)
-        card = case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language)
-        others = s.scalars(select(Caseworker).where(Caseworker.active.is_(True))).all()
-        return render("case.html", cw, csrf=sess.csrf, case=card, error=request.query_params.get("error"),
-                      templates=templates(), outcomes=queue.OUTCOMES, caseworkers=others,
-                      mine=found.status == "claimed" and found.assignee_id == cw.id)
+@page()
+def queue_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
+    return _render(request, "queue.html", cw, csrf=sess.csrf, error=request.query_params.get("error"),
+                   **_board(s, cw, request))
 
-    def transcript_fragment(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
-        found = queue.get_case(s, case_id(request))
-        after = request.query_params.get("after", "0")
-        messages = transcript(s, found.conversation_id, int(after) if after.isdigit() else 0)
-        response = render("_messages.html", cw, messages=messages)
-        response.headers["X-Case-Status"] = found.status
-        return response
 
-    def act(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
-        cid, action, now = case_id(request), request.path_params["action"], handoff.clock()
-        target = f"/console/cases/{cid}"
-        if action == "claim":
-            queue.claim(s, cid, cw, now)
-        elif action == "release":
-            queue.release(s, cid, cw, now)
-            target = "/console/"
-        elif action == "reply":
-            send_reply(s, handoff.pipeline, cid, cw, now, text=form.get("text"),
-                       template_code=form.get("template") or None)
-        elif action == "note":
-            queue.add_note(s, cid, cw, form.get("text", ""), now)
-        elif action == "close":
-            queue.close(s, cid, cw, form.get("outcome", ""), now)
-        elif action == "reassign":
-            to = s.get(Caseworker, int(form["caseworker_id"])) if form.get("caseworker_id", "").isdigit() else None
-            if to is None:
-                raise Invalid("choose a caseworker")
-            queue.reassign(s, cid, to, cw, now)
-        else:
-            raise NotFound(f"no action {action!r}")
-        return RedirectResponse(target, status_code=303)
+@page()
+def queue_fragment(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
+    return _render(request, "_queue.html", cw, csrf=sess.csrf, **_board(s, cw, request))
 
-    def segments(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
-        text = request.query_params.get("text", "")[:2000]
-        return JSONResponse(preview(text, request.query_params.get("channel", "sms")))
 
-    async def root(request: Request) -> Response:
-        return RedirectResponse("/console/", status_code=307)
+@page(post=True)
+def claim_next(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
+    found = queue.claim_next(s, cw, _handoff(request).clock())
+    return RedirectResponse(f"/console/cases/{found.id}" if found else "/console/", status_code=303)
 
+
+@page(post=True)
+def set_language(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
+    if form.get("lang") in LANGUAGES:
+        cw.ui_language = form["lang"]
+    target = form.get("next", "")
+    # Only back into the console: never an open redirect to another site.
+    return RedirectResponse(target if target.startswith("/console/") else "/console/", status_code=303)
+
+
+# -- one case -----------------------------------------------------------------------------------
+
+
+def _case_id(request: Request) -> int:
+    raw = str(request.path_params["case_id"])
+    if not raw.isdigit():
+        raise NotFound("no such case")
+    return int(raw)
+
+
+@page()
+def case_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
+    found, handoff = queue.get_case(s, _case_id(request)), _handoff(request)
+    queue.audit(s, cw, "view", found.id)
+    card = case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language)
+    return _render(request, "case.html", cw, csrf=sess.csrf, case=card, error=request.query_params.get("error"),
+                   templates=templates(), outcomes=queue.OUTCOMES, caseworkers=views.active_caseworkers(s),
+                   mine=found.status == "claimed" and found.assignee_id == cw.id)
+
+
+@page()
+def transcript_fragment(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request,
+                        form: dict[str, str]) -> Response:
+    found = queue.get_case(s, _case_id(request))
+    after = request.query_params.get("after", "0")
+    messages = transcript(s, found.conversation_id, int(after) if after.isdigit() else 0)
+    response = _render(request, "_messages.html", cw, messages=messages)
+    response.headers["X-Case-Status"] = found.status
+    return response
+
+
+def _claim(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: Handoff) -> str:
+    queue.claim(s, cid, cw, handoff.clock())
+    return f"/console/cases/{cid}"
+
+
+def _release(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: Handoff) -> str:
+    queue.release(s, cid, cw, handoff.clock())
+    return "/console/"
+
+
+def _reply(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: Handoff) -> str:
+    send_reply(s, handoff.pipeline, cid, cw, handoff.clock(), text=form.get("text"),
+               template_code=form.get("template") or None)
+    return f"/console/cases/{cid}"
+
+
+def _note(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: Handoff) -> str:
+    queue.add_note(s, cid, cw, form.get("text", ""), handoff.clock())
+    return f"/console/cases/{cid}"
+
+
+def _close(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: Handoff) -> str:
+    queue.close(s, cid, cw, form.get("outcome", ""), handoff.clock())
+    return f"/console/cases/{cid}"
+
+
+def _reassign(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: Handoff) -> str:
+    chosen = form.get("caseworker_id", "")
+    to = views.find_caseworker(s, int(chosen)) if chosen.isdigit() else None
+    if to is None:
+        raise Invalid("choose a caseworker")
+    queue.reassign(s, cid, to, cw, handoff.clock())
+    return f"/console/cases/{cid}"
+
+
+ACTIONS: dict[str, Action] = {
+    "claim": _claim, "release": _release, "reply": _reply, "note": _note, "close": _close,
+    "reassign": _reassign,
+}
+
+
+@page(post=True)
+def act(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
+    cid, action = _case_id(request), request.path_params["action"]
+    if action not in ACTIONS:
+        raise NotFound(f"no action {action!r}")
+    return RedirectResponse(ACTIONS[action](s, cw, cid, form, _handoff(request)), status_code=303)
+
+
+@page()
+def segments(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
+    text = request.query_params.get("text", "")[:2000]
+    return JSONResponse(preview(text, request.query_params.get("channel")))
+
+
+async def root(request: Request) -> Response:
+    return RedirectResponse("/console/", status_code=307)
+
+
+def routes() -> list[BaseRoute]:
+    """The console's routes (each endpoint finds the app on ``request.app.state``)."""
     return [
         Route("/console", root),
         Mount("/console", routes=[
-            Route("/", page(queue_page)),
+            Route("/", queue_page),
             Route("/login", login_page, methods=["GET"]),
             Route("/login", login, methods=["POST"]),
-            Route("/logout", page(logout, post=True), methods=["POST"]),
-            Route("/language", page(set_language, post=True), methods=["POST"]),
-            Route("/queue/fragment", page(queue_fragment)),
-            Route("/claim-next", page(claim_next, post=True), methods=["POST"]),
-            Route("/segments.json", page(segments)),
-            Route("/cases/{case_id}", page(case_page)),
-            Route("/cases/{case_id}/transcript", page(transcript_fragment)),
-            Route("/cases/{case_id}/{action}", page(act, post=True), methods=["POST"]),
+            Route("/logout", logout, methods=["POST"]),
+            Route("/language", set_language, methods=["POST"]),
+            Route("/queue/fragment", queue_fragment),
+            Route("/claim-next", claim_next, methods=["POST"]),
+            Route("/segments.json", segments),
+            Route("/cases/{case_id}", case_page),
+            Route("/cases/{case_id}/transcript", transcript_fragment),
+            Route("/cases/{case_id}/{action}", act, methods=["POST"]),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="console-static"),
         ]),
     ]
