@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot import page, webchat, webhooks
 from bot.app import App
-from bot.worker import close_channels, jobs, start_channels
+from bot.worker import close_channels, jobs, register_webhooks, start_channels
 from channels.base import Inbound
 from handoff import web as handoff_web
 
@@ -57,12 +57,13 @@ def create_app(app: App) -> Starlette:
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         await start_channels(app)
+        await register_webhooks(app)
         tasks = [asyncio.create_task(job) for job in jobs(app, stop)] if app.settings.inline_worker else []
 
         async def handle(inbounds: list[Inbound]) -> None:
             await webhooks.handle_all(app, inbounds)
 
-        # What a channel does while the server runs: register its webhook, or long-poll.
+        # What a channel does while the server runs: long polling without a public URL.
         tasks += [asyncio.create_task(channel.run(app.settings.public_url, handle, stop))
                   for channel in app.channels.values()]
         try:

@@ -14,7 +14,7 @@ from bot import retention
 from bot.app import App
 from channels.base import ChannelError
 
-__all__ = ["close_channels", "jobs", "start_channels"]
+__all__ = ["close_channels", "jobs", "register_webhooks", "start_channels"]
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,21 @@ async def start_channels(app: App) -> None:
             # A provider that is down at start-up must not keep the web chat and the other
             # channels down: sends retry from the outbox once it is back.
             log.warning("channel %s did not start: %s", name, type(exc).__name__)
+
+
+async def register_webhooks(app: App) -> None:
+    """Tell the providers that take it by API where our webhooks are, before serving."""
+    if not app.settings.public_url:
+        return
+    for name, channel in app.channels.items():
+        try:
+            said = await channel.register(app.settings.public_url)
+        except ChannelError as exc:
+            log.warning("channel %s: webhook not registered (%s); run `intake webhooks set` once "
+                        "the provider is reachable", name, type(exc).__name__)
+            continue
+        if said:
+            log.info("channel %s: webhook registered", name)
 
 
 async def close_channels(app: App) -> None:

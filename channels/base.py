@@ -236,7 +236,7 @@ class ChannelBase:
         """Close them again."""
 
     async def run(self, public_url: str | None, handle: Handler, stop: asyncio.Event) -> None:
-        """Work the channel does for as long as the server runs (register a webhook, poll ...)."""
+        """Work the channel does for as long as the server runs (long polling, say)."""
 
     async def register(self, public_url: str | None, *, delete: bool = False) -> str | None:
         """Tell the provider where our webhook is, when it is told by API; what was done."""

@@ -29,7 +29,6 @@ from channels.base import (
     BadRequest,
     Capabilities,
     ChannelBase,
-    ChannelError,
     Forbidden,
     Handler,
     Inbound,
@@ -236,17 +235,10 @@ class TelegramChannel(ChannelBase):
     # -- webhook and long polling ------------------------------------------------------------
 
     async def run(self, public_url: str | None, handle: Handler, stop: asyncio.Event) -> None:
-        """With a public URL, register the webhook; without one, long-poll until ``stop``."""
-        if public_url:
-            try:
-                await self.set_webhook(public_url.rstrip("/") + WEBHOOK)
-                log.info("Telegram webhook registered")
-            except ChannelError as exc:
-                log.warning("Telegram webhook not registered (%s): run `intake webhooks set` "
-                            "once Telegram is reachable", type(exc).__name__)
-            return
-        log.info("Telegram long polling (no public URL)")
-        await self.poll(handle, stop=stop)
+        """Without a public URL there is no webhook: long-poll until ``stop``."""
+        if not public_url:
+            log.info("Telegram long polling (no public URL)")
+            await self.poll(handle, stop=stop)
 
     async def register(self, public_url: str | None, *, delete: bool = False) -> str:
         """Point Telegram at our webhook (or remove it, for long polling); what was done."""
