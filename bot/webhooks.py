@@ -54,15 +54,16 @@ def _owner(app: App, path: str) -> Channel | None:
 
 async def receive(request: Request) -> Response:
     app: App = request.app.state.app
-    channel = _owner(app, request.url.path)
+    route: str = request.scope["route"].path  # the webhook path matched, whatever the root path
+    channel = _owner(app, route)
     if channel is None:
-        titles = " or ".join(registry.capabilities(n).title for n in OWNERS.get(request.url.path, ()))
+        titles = " or ".join(registry.capabilities(n).title for n in OWNERS.get(route, ()))
         return error(404, f"{titles or 'this channel'} is not enabled")
     body = await read_body(request)
     if isinstance(body, Response):
         return body
-    query = request.url.query
-    call = WebhookCall(request.url.path + (f"?{query}" if query else ""), request.headers, body)
+    url = request.url  # the path as the provider signed it, a proxy's root path included
+    call = WebhookCall(route, url.path + (f"?{url.query}" if url.query else ""), request.headers, body)
     try:
         got = channel.receive(call)
     except Forbidden as exc:
@@ -74,8 +75,8 @@ async def receive(request: Request) -> Response:
     await handle_all(app, inbounds)
     for report in got.deliveries:
         await run_in_threadpool(delivery.apply, app.db, report)
-    if inbounds:  # e.g. stop a pressed button's spinner: best effort, after the commit
-        _later(channel.acknowledge(inbounds))
+    if got.after is not None:  # e.g. stop a pressed button's spinner, now the turns committed
+        _later(got.after())
     return Response(got.body or None, status_code=got.status, media_type=got.media_type)
 
 

@@ -165,7 +165,8 @@ class Delivery:
 class WebhookCall:
     """A provider's request to one of the channel's webhook paths, as the web server got it."""
 
-    path: str                      # path and query string, as signed by the provider
+    route: str                     # which of the channel's webhook paths was called
+    path: str                      # the full path and query string, as the provider signed it
     headers: Mapping[str, str]
     body: bytes
 
@@ -179,6 +180,8 @@ class Received:
     status: int = 200
     body: str = ""
     media_type: str | None = None
+    # Work for after the turns have committed (stop a pressed button's spinner), best effort.
+    after: Callable[[], Awaitable[None]] | None = None
 
 
 Handler = Callable[[list[Inbound]], Awaitable[None]]
@@ -195,7 +198,6 @@ class Channel(Protocol):
     @classmethod
     def configured(cls, settings: Any) -> Self | None: ...
     def receive(self, call: WebhookCall) -> Received: ...
-    async def acknowledge(self, inbounds: Sequence[Inbound]) -> None: ...
     async def send(self, message: Outbound) -> Sent: ...
     async def delete_messages(self, address: str, message_ids: Sequence[str]) -> None: ...
     async def start(self) -> None: ...
@@ -219,9 +221,6 @@ class ChannelBase:
 
     def receive(self, call: WebhookCall) -> Received:
         raise BadRequest(f"{self.name or 'this channel'} receives no webhooks")
-
-    async def acknowledge(self, inbounds: Sequence[Inbound]) -> None:
-        """Called once the turns of a webhook call have committed (e.g. stop a button's spinner)."""
 
     async def send(self, message: Outbound) -> Sent:
         raise PermanentError(f"{self.name or 'this channel'} cannot send")

@@ -128,14 +128,16 @@ class TelegramChannel(ChannelBase):
     # -- receiving -------------------------------------------------------------------------
 
     def receive(self, call: WebhookCall) -> Received:
-        return Received(inbounds=tuple(self.parse_webhook(call.headers, call.body)))
+        inbounds = tuple(self.parse_webhook(call.headers, call.body))
+        queries = [i.meta["callback_query_id"] for i in inbounds if i.meta.get("callback_query_id")]
+        if not queries:
+            return Received(inbounds=inbounds)
 
-    async def acknowledge(self, inbounds: Sequence[Inbound]) -> None:
-        """Stop the spinners of the buttons these turns answered (best effort)."""
-        for inbound in inbounds:
-            query = inbound.meta.get("callback_query_id")
-            if query:
+        async def stop_spinners() -> None:
+            for query in queries:
                 await self.answer_callback(query)
+
+        return Received(inbounds=inbounds, after=stop_spinners)
 
     def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[Inbound]:
         """Verify the secret header and parse a webhook body; Forbidden or BadRequest otherwise."""

@@ -214,7 +214,7 @@ class TwilioChannel(ChannelBase):
         except (UnicodeDecodeError, ValueError) as exc:
             raise BadRequest("the body is not a form") from exc
         self.validate(call.path, params, _header(call.headers, "x-twilio-signature"))
-        if call.path.partition("?")[0] == STATUS:
+        if call.route == STATUS:
             return Received(deliveries=(self.parse_status(params),), status=204)
         return Received(inbounds=tuple(self.parse_inbound(params)), body=EMPTY_TWIML,
                         media_type="text/xml")
