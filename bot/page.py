@@ -66,8 +66,9 @@ async def page(request: Request) -> HTMLResponse:
     })
 
 
-async def privacy(request: Request, operator: str = "") -> HTMLResponse:
+async def privacy(request: Request) -> HTMLResponse:
     """The full privacy notice (the chat's 'privacy' command sends the same paragraphs)."""
+    operator = request.app.state.app.settings.operator_name
     from dialogs.messages import privacy_replies, privacy_short
 
     language = choose_language(request)
@@ -83,12 +84,9 @@ async def privacy(request: Request, operator: str = "") -> HTMLResponse:
                                        "Referrer-Policy": "no-referrer"})
 
 
-def routes(operator: str = "") -> list[BaseRoute]:
-    async def privacy_notice(request: Request) -> HTMLResponse:
-        return await privacy(request, operator)
-
+def routes() -> list[BaseRoute]:
     return [
         Route("/", page),
-        Route("/privacy", privacy_notice),
+        Route("/privacy", privacy),
         Mount("/static/chat", StaticFiles(directory=HERE / "static"), name="chat-static"),
     ]

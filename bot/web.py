@@ -15,12 +15,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot import page, webchat, webhooks
 from bot.app import App
+from bot.middleware import Guard
 from bot.worker import close_channels, jobs, register_webhooks, start_channels
 from channels.base import Inbound
 from handoff import web as handoff_web
@@ -30,18 +32,32 @@ __all__ = ["create_app"]
 log = logging.getLogger(__name__)
 
 
-def create_app(app: App) -> Starlette:
-    async def healthz(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok"})
+def _app(request: Request) -> App:
+    return request.app.state.app
 
-    async def readyz(request: Request) -> JSONResponse:
-        ok = await run_in_threadpool(app.db.ping)
-        return JSONResponse({"database": "ok" if ok else "unreachable"}, status_code=200 if ok else 503)
 
-    async def metrics(request: Request) -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
 
-    routes: list[BaseRoute] = [
+
+async def readyz(request: Request) -> JSONResponse:
+    ok = await run_in_threadpool(_app(request).db.ping)
+    return JSONResponse({"database": "ok" if ok else "unreachable"}, status_code=200 if ok else 503)
+
+
+async def metrics(request: Request) -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def database_down(request: Request, exc: Exception) -> JSONResponse:
+    # The provider or the page retries: nothing is lost, and no 500 is ever shown.
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return JSONResponse({"detail": "temporarily unavailable, please retry"}, status_code=503,
+                        headers={"Retry-After": "5"})
+
+
+def routes() -> list[BaseRoute]:
+    return [
         # First: the router tries each route's pattern in turn, and providers' webhooks are
         # most of the traffic, so they should not wait behind every other pattern.
         *webhooks.ROUTES,
@@ -49,45 +65,40 @@ def create_app(app: App) -> Starlette:
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         *webchat.routes(),
-        *page.routes(app.settings.operator_name),
+        *page.routes(),
         *handoff_web.routes(),
     ]
 
-    @contextlib.asynccontextmanager
-    async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        stop = asyncio.Event()
-        await start_channels(app)
-        await register_webhooks(app)
-        tasks = [asyncio.create_task(job) for job in jobs(app, stop)] if app.settings.inline_worker else []
 
-        async def handle(inbounds: list[Inbound]) -> None:
-            await webhooks.handle_all(app, inbounds)
+@contextlib.asynccontextmanager
+async def lifespan(web: Starlette) -> AsyncIterator[None]:
+    """The process's background work while it serves: the worker's jobs (unless
+    ``INTAKE_INLINE_WORKER=0``) and each channel's own (long polling without a public URL)."""
+    app: App = web.state.app
+    stop = asyncio.Event()
+    await start_channels(app)
+    await register_webhooks(app)
+    tasks = [asyncio.create_task(job) for job in jobs(app, stop)] if app.settings.inline_worker else []
 
-        # What a channel does while the server runs: long polling without a public URL.
-        tasks += [asyncio.create_task(channel.run(app.settings.public_url, handle, stop))
-                  for channel in app.channels.values()]
-        try:
-            yield
-        finally:
-            stop.set()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                    await asyncio.wait_for(task, timeout=10)
-            await close_channels(app)
-            app.db.dispose()
+    async def handle(inbounds: list[Inbound]) -> None:
+        await webhooks.handle_all(app, inbounds)
 
-    from starlette.middleware import Middleware
+    tasks += [asyncio.create_task(channel.run(app.settings.public_url, handle, stop))
+              for channel in app.channels.values()]
+    try:
+        yield
+    finally:
+        stop.set()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(task, timeout=10)
+        await close_channels(app)
+        app.db.dispose()
 
-    from bot.middleware import Guard
 
-    async def database_down(request: Request, exc: Exception) -> JSONResponse:
-        # The provider or the page retries: nothing is lost, and no 500 is ever shown.
-        log.warning("database unavailable: %s", type(exc).__name__)
-        return JSONResponse({"detail": "temporarily unavailable, please retry"}, status_code=503,
-                            headers={"Retry-After": "5"})
-
+def create_app(app: App) -> Starlette:
     web = Starlette(
-        routes=routes,
+        routes=routes(),
         lifespan=lifespan,
         middleware=[Middleware(Guard)],
         exception_handlers={OperationalError: database_down, InterfaceError: database_down},
