@@ -1,7 +1,11 @@
-"""ASGI middleware around every route: a request id for the logs, and a cap on body size.
+"""ASGI middleware around every route: a request id for the logs, a cap on body size, and the
+headers that keep what a response carries off shared machines and proxies.
 
 The cap is enforced while the body streams in, so a client that lies about (or omits)
-Content-Length still cannot make us buffer more than the limit.
+Content-Length still cannot make us buffer more than the limit. Every response but a static
+file is ``Cache-Control: no-store``: transcripts, addresses, the chat's token and the console's
+pages must not stay in a browser's cache, where Back after logout would show them on a shared
+or seized phone. In production HTTPS is required of browsers too (HSTS).
 """
 
 from __future__ import annotations
@@ -18,12 +22,27 @@ Scope = dict[str, Any]
 Message = dict[str, Any]
 
 
-class Guard:
-    """Sets the request id and answers 413 to bodies over ``max_body`` bytes."""
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
-    def __init__(self, app: Any, max_body: int = 256 * 1024) -> None:
+
+def _security_headers(path: str, headers: list[tuple[bytes, bytes]], production: bool) -> None:
+    names = {name.lower() for name, _ in headers}
+    if b"cache-control" not in names and "/static/" not in path:
+        headers.append((b"cache-control", b"no-store"))
+    if b"x-content-type-options" not in names:
+        headers.append((b"x-content-type-options", b"nosniff"))
+    if production:
+        headers.append(HSTS)
+
+
+class Guard:
+    """Sets the request id, answers 413 to bodies over ``max_body`` bytes, and adds the
+    caching and transport headers to every response."""
+
+    def __init__(self, app: Any, max_body: int = 256 * 1024, production: bool = False) -> None:
         self.app = app
         self.max_body = max_body
+        self.production = production
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -54,7 +73,9 @@ class Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+                out = message.setdefault("headers", [])
+                out.append((b"x-request-id", request_id.encode()))
+                _security_headers(scope["path"], out, self.production)
             await send(message)
 
         try:
@@ -65,9 +86,9 @@ class Guard:
 
     async def _too_large(self, send: Any) -> None:
         body = json.dumps({"detail": f"request body over {self.max_body} bytes"}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        _security_headers("", headers, self.production)
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 

@@ -100,7 +100,7 @@ def create_app(app: App) -> Starlette:
     web = Starlette(
         routes=routes(),
         lifespan=lifespan,
-        middleware=[Middleware(Guard)],
+        middleware=[Middleware(Guard, production=app.settings.production)],
         exception_handlers={OperationalError: database_down, InterfaceError: database_down},
     )
     # Endpoints are module-level functions that find the wired application here.

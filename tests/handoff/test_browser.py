@@ -114,3 +114,27 @@ def test_caseworker_works_a_case_in_the_browser(served, page):
     page.click("#close")
     page.wait_for_selector("#case[data-status='closed']")
     assert dialogs == []  # no script a person wrote ever ran
+
+
+def test_back_after_logout_shows_no_personal_data(served, page):
+    base, app, _channels = served
+    handed_over(app, PHONE, "sms", language="en")
+    say(app, "My employer keeps my passport, Rua das Flores 12", PHONE)
+    caseworker(app.db, "rui@example.org")
+    page.goto(f"{base}/console/")
+    page.fill("input[name=email]", "rui@example.org")
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_selector("li.case[data-case='1']")
+    page.click("li.case[data-case='1'] button.claim")
+    page.wait_for_url(f"{base}/console/cases/1")
+    assert "Rua das Flores" in page.inner_text("#transcript")
+
+    page.click("#logout")
+    page.wait_for_url(f"{base}/console/login")
+    page.go_back()
+    page.wait_for_load_state()
+    # The page is asked for again, not taken from the cache: the server sends the login form.
+    assert "Rua das Flores" not in page.content()
+    assert PHONE not in page.content()
+    assert "/console/login" in page.url or page.locator("input[name=password]").count() == 1
