@@ -13,10 +13,24 @@ from core.db import Database
 from core.language import LanguagePolicy
 from core.outbox import Sender
 from core.pipeline import Pipeline
+from core.ratelimit import Window
 from core.render import Renderer
 from handoff.service import Handoff
 
 __all__ = ["App", "build"]
+
+
+@dataclass
+class Limits:
+    """How fast one client may go, past what the pipeline's own flood reply handles."""
+
+    chat_sessions: Window  # new web chats per client address
+    chat_messages: Window  # messages per web chat: twice the pipeline's flood limit, then 429
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(Window(settings.webchat_sessions_per_minute, 60.0),
+                   Window(2 * settings.flood_per_minute, 60.0))
 
 
 @dataclass
@@ -28,6 +42,7 @@ class App:
     pipeline: Pipeline
     sender: Sender
     handoff: Handoff
+    limits: Limits
     channels: dict[str, Channel] = field(default_factory=dict)
 
 
@@ -51,5 +66,6 @@ def build(settings: Settings, channels: Mapping[str, Channel] | None = None) -> 
     handoff = Handoff(db, pipeline, settings)
     handoff.plug_in()
     return App(
-        settings=settings, db=db, pipeline=pipeline, sender=sender, handoff=handoff, channels=enabled
+        settings=settings, db=db, pipeline=pipeline, sender=sender, handoff=handoff, channels=enabled,
+        limits=Limits.of(settings),
     )

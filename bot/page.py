@@ -32,6 +32,7 @@ PAGE_TEXT = {
     "exit_hint": N_("Closes this page and clears the chat from this browser."),
     "language": N_("Language"),
     "offline": N_("No connection. Your message will be sent when the connection is back."),
+    "slow": N_("You are sending many messages. Please wait a minute, then write again."),
     "privacy": N_("Privacy notice"),
 }
 

@@ -59,6 +59,7 @@ class Settings:
     default_flow: str = ""
     retention_days: int = 180        # erase people inactive this long (0: keep forever)
     flood_per_minute: int = 30       # messages from one person per minute before we pause
+    webchat_sessions_per_minute: int = 20  # new web chats one client address may open
     # handoff: SLA minutes of office time per priority, idle claims, office hours, team chat
     sla_minutes: tuple[tuple[str, int], ...] = (("urgent", 30), ("high", 240), ("normal", 480), ("low", 1440))
     claim_idle_minutes: int = 30
@@ -192,6 +193,8 @@ def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".
         default_flow=get("INTAKE_FLOW", "") or "",
         retention_days=_int(get("INTAKE_RETENTION_DAYS", "180"), "INTAKE_RETENTION_DAYS"),
         flood_per_minute=_int(get("INTAKE_FLOOD_PER_MINUTE", "30"), "INTAKE_FLOOD_PER_MINUTE"),
+        webchat_sessions_per_minute=_int(get("INTAKE_WEBCHAT_SESSIONS_PER_MINUTE", "20"),
+                                         "INTAKE_WEBCHAT_SESSIONS_PER_MINUTE"),
         sla_minutes=_sla(get("INTAKE_SLA_MINUTES")),
         claim_idle_minutes=int(get("INTAKE_CLAIM_IDLE_MINUTES", "30") or 30),
         office_hours=get("INTAKE_OFFICE_HOURS", "mon-fri 09:00-18:00") or "mon-fri 09:00-18:00",

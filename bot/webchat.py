@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from typing import Any
 
@@ -64,7 +65,20 @@ def _keep_token(db: Database, channel: str, address: str, token: str) -> None:
         store.lock_contact(s, channel, address).secret_hash = _token_hash(token)
 
 
+def _slow_down(wait: float, detail: str) -> JSONResponse:
+    seconds = max(1, math.ceil(wait))
+    return JSONResponse({"detail": detail, "retry_after": seconds}, status_code=429,
+                        headers={"Retry-After": str(seconds)})
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 async def create(request: Request) -> JSONResponse:
+    wait = _app(request).limits.chat_sessions.hit(_client(request))
+    if wait:  # refused before anything is stored: no contact row for a flood of sessions
+        return _slow_down(wait, "too many new chats from this address; try again shortly")
     body = await read_json(request, allow_empty=True)
     if isinstance(body, JSONResponse):
         return body
@@ -107,6 +121,9 @@ async def post_message(request: Request) -> JSONResponse:
         return error(422, "text must be a string")
     if len(text) > MAX_TEXT:
         return error(413, f"a message can be at most {MAX_TEXT} characters")
+    wait = _app(request).limits.chat_messages.hit(session_id)
+    if wait:  # not stored: the page keeps the message and sends it again after the wait
+        return _slow_down(wait, "too many messages in this chat; the page will send it again shortly")
     client_id = body.get("client_id")
     inbound = Inbound(
         channel=CHANNEL,

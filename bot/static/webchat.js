@@ -6,6 +6,7 @@
   var form = document.getElementById("form");
   var input = document.getElementById("text");
   var offline = document.getElementById("offline");
+  var slow = document.getElementById("slow");
   var lang = document.body.getAttribute("data-lang");
   var state = JSON.parse(sessionStorage.getItem("intake-chat") || "null");
   var lastId = 0;
@@ -53,7 +54,12 @@
       .then(function (r) {
         offline.hidden = true;
         if (r.status === 401) { sessionStorage.removeItem("intake-chat"); state = null; }
-        if (!r.ok) { throw new Error("HTTP " + r.status); }
+        if (!r.ok) {
+          var failed = new Error("HTTP " + r.status);
+          failed.wait = r.status === 429 ? Number(r.headers.get("Retry-After")) || 5 : 0;
+          throw failed;
+        }
+        slow.hidden = true;
         return r.json();
       });
   }
@@ -66,6 +72,9 @@
       state = { id: data.session_id, token: data.token };
       save();
       show(data.replies);
+    }).catch(function (failed) {
+      if (failed.wait) { slow.hidden = false; } else { offline.hidden = false; }
+      setTimeout(start, failed.wait ? failed.wait * 1000 : 3000);
     });
   }
 
@@ -83,9 +92,10 @@
       queue.shift();
       show(data.replies);
       flush();
-    }).catch(function () {
-      offline.hidden = false;  // kept in the queue; the same client_id makes the retry safe
-      setTimeout(flush, 3000);
+    }).catch(function (failed) {
+      // Kept in the queue and sent again; the same client_id makes the retry safe.
+      if (failed.wait) { slow.hidden = false; } else { offline.hidden = false; }
+      setTimeout(flush, failed.wait ? failed.wait * 1000 : 3000);
     });
   }
 

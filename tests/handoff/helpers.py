@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.app import App
+from bot.app import App, Limits
 from bot.settings import Settings
 from channels.base import Inbound
 from channels.fake import RecordingChannel
@@ -86,7 +86,7 @@ def make_app(db: Database, tmp_path: Path, **settings: Any) -> tuple[App, dict[s
     handoff = Handoff(db, pipeline, config, clock=clock)
     handoff.plug_in()
     app = App(settings=config, db=db, pipeline=pipeline, sender=sender, handoff=handoff,
-              channels=dict(channels))
+              limits=Limits.of(config), channels=dict(channels))
     return app, channels, clock
 
 
