@@ -2,7 +2,14 @@
 
 Secrets never rest in clear: passwords are argon2 hashes, API tokens and session cookies are
 random values of which only the sha256 is stored (a leaked database opens no door), and a
-token is revoked by stamping ``revoked_at``. Five failed logins lock an account for 15 minutes.
+token is revoked by stamping ``revoked_at``.
+
+Guessing is slowed where it comes from: the console makes each client address wait longer
+after every few wrong passwords (``Handoff.logins``), so one stranger can neither try quickly
+nor lock a colleague out. An account locks for 15 minutes only after twenty failures in a
+row, the backstop against guesses spread over many addresses. A new password must be strong
+by zxcvbn's estimate (which knows common passwords, names, words and keyboard patterns), not
+merely long.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from handoff.errors import Invalid
 from handoff.models import ROLES, ApiToken, Caseworker, ConsoleSession
@@ -26,6 +34,7 @@ __all__ = [
     "MAX_FAILURES",
     "add_caseworker",
     "authenticate",
+    "check_password",
     "create_token",
     "end_session",
     "find_by_email",
@@ -35,8 +44,10 @@ __all__ = [
     "token_owner",
 ]
 
-MAX_FAILURES = 5
+MAX_FAILURES = 20
 LOCKOUT = timedelta(minutes=15)
+MIN_LENGTH = 10
+MIN_STRENGTH = 3  # zxcvbn's score, 0-4: 3 is "safely unguessable" online
 SESSION_LIFETIME = timedelta(hours=12)
 
 _hasher = PasswordHasher()
@@ -60,8 +71,7 @@ def add_caseworker(
         raise Invalid(f"{email!r} is not an email address")
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}")
-    if len(password) < 10:
-        raise Invalid("a password needs at least 10 characters")
+    check_password(password, (email, name))
     if find_by_email(session, email) is not None:
         raise Invalid(f"{email} already has an account")
     speaks = [base_language(x) for x in languages if x.strip()] or ["pt"]
@@ -78,6 +88,17 @@ def add_caseworker(
     session.add(cw)
     session.flush()
     return cw
+
+
+def check_password(password: str, personal: tuple[str, ...] = ()) -> None:
+    """Refuse a short or guessable password, saying why and what would do."""
+    if len(password) < MIN_LENGTH:
+        raise Invalid(f"a password needs at least {MIN_LENGTH} characters")
+    found = zxcvbn(password[:100], user_inputs=[p for p in personal if p])
+    if found["score"] < MIN_STRENGTH:
+        why = found["feedback"].get("warning") or "it is too easy to guess"
+        raise Invalid(f"this password is too weak: {why.rstrip('.').lower()}. Try a few unrelated "
+                      "words or a longer phrase")
 
 
 def authenticate(session: Session, email: str, password: str, now: datetime) -> Caseworker | None:

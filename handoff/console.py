@@ -155,10 +155,16 @@ async def login(request: Request) -> Response:
     form = await request.form()
     if not hmac.compare_digest(_form_value(form, "csrf_token"), request.cookies.get(LOGIN_CSRF, "-")):
         return JSONResponse({"detail": "missing or wrong CSRF token"}, status_code=403)
+    # Throttled by where the tries come from, before the password is even checked.
+    where, logins = request.client.host if request.client else "unknown", _handoff(request).logins
+    if logins.wait(where):
+        return RedirectResponse("/console/login?failed=wait", status_code=303)
     value = await run_in_threadpool(
         _sign_in, _app(request), _form_value(form, "email"), _form_value(form, "password"))
     if value is None:
+        logins.failed(where)
         return RedirectResponse("/console/login?failed=1", status_code=303)
+    logins.succeeded(where)
     response = RedirectResponse("/console/", status_code=303)
     response.set_cookie(COOKIE, value, httponly=True, samesite="lax", secure=_secure(request), path="/",
                         max_age=int(auth.SESSION_LIFETIME.total_seconds()))

@@ -22,8 +22,10 @@ _UI: dict[str, tuple[str, str]] = {
     "logout": ("Sign out", "Sair"),
     "email": ("Email", "Email"),
     "password": ("Password", "Palavra-passe"),
-    "bad_login": ("Wrong email or password, or the account is locked for 15 minutes after 5 failures.",
-                  "Email ou palavra-passe errados, ou conta bloqueada 15 minutos após 5 falhas."),
+    "bad_login": ("Wrong email or password.", "Email ou palavra-passe errados."),
+    "login_wait": ("Too many wrong passwords from this connection. Wait a little, then try again.",
+                   "Demasiadas palavras-passe erradas a partir desta ligação. Aguarde um pouco e "
+                   "tente de novo."),
     "queue": ("Queue", "Fila"),
     "mine": ("My cases", "Os meus casos"),
     "claimed_all": ("Claimed by others", "Com outros técnicos"),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from channels.base import Inbound
 from core.db import Database, utcnow
 from core.privacy import EraseHook
+from core.ratelimit import Backoff
 from dialogs.base import N_, Reply, Step, Text
 from handoff import queue
 from handoff.models import Case
@@ -55,6 +56,8 @@ class Handoff:
         self.settings = settings
         self.policy = Policy.from_settings(settings) if settings is not None else Policy()
         self.notifier = Notifier(settings)
+        # Wrong console passwords per client address: a few pass, then each waits longer.
+        self.logins = Backoff(free=3, first=1.0, longest=300.0)
         self.clock = clock
 
     # -- hooks (inside the turn's transaction) ---------------------------------------------

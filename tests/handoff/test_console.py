@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
+from starlette.testclient import TestClient
 
+from bot.web import create_app
+from handoff import auth
+from handoff.errors import Invalid
 from handoff.models import AuditEntry, Case, Caseworker
 from tests.handoff.helpers import caseworker, handed_over, make_app
 
@@ -47,10 +52,29 @@ def test_login_without_the_form_token_is_refused(hub):
     assert response.status_code == 403
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(hub):
+def test_wrong_passwords_make_that_connection_wait_and_do_not_lock_a_colleague_out(hub):
     caseworker(hub.db, "ana@example.org")
-    for _ in range(5):
+    for _ in range(3):
         assert login(hub.client, "ana@example.org", "wrong").headers["location"] == "/console/login?failed=1"
+    # The fourth try from the same address waits, whatever the password: no guess is checked.
+    refused = login(hub.client, "ana@example.org")
+    assert refused.headers["location"] == "/console/login?failed=wait"
+    assert "Demasiadas palavras-passe erradas" in hub.client.get(refused.headers["location"]).text  # pt by default
+    # Ana, at her own desk, signs in at once: the stranger did not lock her account.
+    with TestClient(create_app(hub.app), client=("10.0.0.7", 50000)) as desk:
+        assert login(desk, "ana@example.org").headers["location"] == "/console/"
+    with hub.db.sessions() as s:
+        assert s.scalars(select(Caseworker)).one().locked_until is None
+        actions = s.scalars(select(AuditEntry.action)).all()
+        assert actions.count("login_failed") == 3 and actions[-1] == "login"
+
+
+def test_twenty_failures_in_a_row_lock_the_account_for_fifteen_minutes(hub):
+    """The backstop for guesses spread over many addresses."""
+    caseworker(hub.db, "ana@example.org")
+    for i in range(auth.MAX_FAILURES):
+        with TestClient(create_app(hub.app), client=(f"10.0.1.{i}", 50000)) as elsewhere:
+            login(elsewhere, "ana@example.org", "wrong")
     assert login(hub.client, "ana@example.org").headers["location"] == "/console/login?failed=1"  # locked
     with hub.db.transaction() as s:
         cw = s.scalars(select(Caseworker)).one()
@@ -59,7 +83,18 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(hub):
     assert login(hub.client, "ana@example.org").headers["location"] == "/console/"
     with hub.db.sessions() as s:
         actions = s.scalars(select(AuditEntry.action)).all()
-        assert actions.count("login_failed") == 5 and "login_locked" in actions and actions[-1] == "login"
+        assert actions.count("login_failed") == auth.MAX_FAILURES and "login_locked" in actions
+
+
+def test_weak_passwords_are_refused_with_a_reason(hub):
+    with hub.db.transaction() as s, pytest.raises(Invalid, match="too weak"):
+        auth.add_caseworker(s, "rui@example.org", "Rui", "caseworker", ["pt"], "aaaaaaaaaa")
+    with hub.db.transaction() as s, pytest.raises(Invalid, match="common password"):
+        auth.add_caseworker(s, "rui@example.org", "Rui", "caseworker", ["pt"], "password123")
+    with hub.db.transaction() as s, pytest.raises(Invalid, match="at least 10"):
+        auth.add_caseworker(s, "rui@example.org", "Rui", "caseworker", ["pt"], "Xk9#q")
+    with hub.db.transaction() as s:
+        assert auth.add_caseworker(s, "rui@example.org", "Rui", "caseworker", ["pt"], PASSWORD).id
 
 
 def test_posts_without_csrf_are_refused(hub):
