@@ -60,7 +60,12 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     from bot.settings import load_or_exit
     from handoff import auth
 
-    base = load_or_exit().public_url or args.url
+    settings = load_or_exit()
+    if settings.production:
+        print("intake: the demo supervisor is for trying the project out; production refuses it "
+              "(add real accounts with `intake caseworker add`)", file=sys.stderr)
+        return 2
+    base = settings.public_url or args.url
     db = _database()
     try:
         with db.transaction() as s:

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from zxcvbn import zxcvbn
 
 from core.db import sqlite_path
-from core.secret import Secret
+from core.secret import Secret, reveal
 
 __all__ = ["Settings", "SettingsError", "load"]
 
@@ -27,7 +28,8 @@ NETWORK_FILESYSTEMS = frozenset(
 
 
 _NO_SECRET = Secret("")
-_SECRETS = ("secret_key", "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token")
+_SECRETS = ("secret_key", "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token",
+            "metrics_token")
 
 
 class SettingsError(Exception):
@@ -66,6 +68,7 @@ class Settings:
     office_hours: str = "mon-fri 09:00-18:00"
     holidays: tuple[str, ...] = ()
     notify_telegram_chat: str | None = None
+    metrics_token: Secret | None = None  # /metrics asks for it; without it, only this host may read
     operator_name: str = ""          # who runs the service, named in the greeting and notice
     generated: frozenset[str] = field(default_factory=frozenset)
 
@@ -200,6 +203,7 @@ def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".
         office_hours=get("INTAKE_OFFICE_HOURS", "mon-fri 09:00-18:00") or "mon-fri 09:00-18:00",
         holidays=tuple(d.strip() for d in (get("INTAKE_HOLIDAYS", "") or "").split(",") if d.strip()),
         notify_telegram_chat=get("INTAKE_NOTIFY_TELEGRAM_CHAT"),
+        metrics_token=_secret(get("INTAKE_METRICS_TOKEN")),
         operator_name=(get("INTAKE_OPERATOR_NAME", "") or "").strip(),
         generated=frozenset(generated),
     )
@@ -260,8 +264,27 @@ def _refuse_unsafe(settings: Settings) -> None:
         problems.append("TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_BOT_TOKEN is")
     if settings.twilio_enabled and not settings.public_url:
         problems.append("INTAKE_PUBLIC_URL must be set with Twilio: signatures are computed over it")
+    if settings.public_url and not settings.public_url.startswith("https://"):
+        problems.append("INTAKE_PUBLIC_URL must be an https:// address: chats and tokens cross it")
+    for name, value, shortest in (("INTAKE_SECRET_KEY", settings.secret_key, 32),
+                                  ("TELEGRAM_WEBHOOK_SECRET", settings.telegram_webhook_secret, 24),
+                                  ("INTAKE_METRICS_TOKEN", settings.metrics_token, 24)):
+        weak = _weak(reveal(value), shortest) if value else None
+        if weak:
+            problems.append(f"{name} is too weak ({weak}): use a random value, e.g. "
+                            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`")
     if problems:
         raise SettingsError("refusing to start in production: " + "; ".join(problems))
+
+
+def _weak(value: str | None, shortest: int) -> str | None:
+    """Why a secret is guessable, or None: too short, or too little entropy for its length
+    (zxcvbn's estimate sees repeats, sequences, words and dates)."""
+    if not value or len(value) < shortest:
+        return f"fewer than {shortest} characters"
+    if zxcvbn(value[:100])["guesses_log10"] < 24:  # about 80 bits
+        return "too predictable"
+    return None
 
 
 def sqlite_on_network_fs(url: str, mounts: Path = Path("/proc/mounts")) -> bool:

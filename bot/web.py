@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 from collections.abc import AsyncIterator
 
@@ -25,6 +26,7 @@ from bot.app import App
 from bot.middleware import Guard
 from bot.worker import close_channels, jobs, register_webhooks, start_channels
 from channels.base import Inbound
+from core.secret import reveal
 from handoff import web as handoff_web
 
 __all__ = ["create_app"]
@@ -45,7 +47,25 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"database": "ok" if ok else "unreachable"}, status_code=200 if ok else 503)
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def _may_read_metrics(request: Request) -> bool:
+    """With INTAKE_METRICS_TOKEN, its bearer; without, in production only this host (a
+    scraper beside the app), in development anyone who reaches the port."""
+    settings = _app(request).settings
+    token = reveal(settings.metrics_token)
+    if token:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+    host = request.client.host if request.client else ""
+    return not settings.production or host in LOOPBACK
+
+
 async def metrics(request: Request) -> Response:
+    if not _may_read_metrics(request):
+        return JSONResponse({"detail": "metrics need the INTAKE_METRICS_TOKEN bearer token"},
+                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -69,3 +69,14 @@ def test_seed_demo_prints_credentials_once(env, capsys):
         from core.db import utcnow
 
         assert auth.authenticate(s, "demo@intake.local", password, utcnow()) is not None
+
+
+def test_production_refuses_the_demo_supervisor(env, monkeypatch, capsys):
+    import secrets
+
+    monkeypatch.setenv("INTAKE_ENV", "production")
+    monkeypatch.setenv("INTAKE_SECRET_KEY", secrets.token_urlsafe(32))
+    assert main(["caseworker", "seed-demo"]) == 2
+    assert "production refuses it" in capsys.readouterr().err
+    with env.sessions() as s:
+        assert auth.find_by_email(s, "demo@intake.local") is None

@@ -4,6 +4,7 @@ types are not sniffed, and production tells browsers to use HTTPS only."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,20 @@ def test_production_adds_hsts_to_every_response_the_refusals_too():
             assert response.headers["strict-transport-security"].startswith("max-age=")
             assert response.headers["cache-control"] == "no-store"
         assert client.post("/", content=b"x" * 100).status_code == 413
+
+
+def test_metrics_are_open_in_development_and_guarded_in_production(db, tmp_path: Path):
+    open_app = build(settings_for(db, tmp_path))
+    with TestClient(create_app(open_app)) as client:
+        assert client.get("/metrics").status_code == 200
+    guarded = build(settings_for(db, tmp_path, INTAKE_METRICS_TOKEN="m" * 8))
+    with TestClient(create_app(guarded)) as client:
+        assert client.get("/metrics").status_code == 401
+        assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert client.get("/metrics", headers={"Authorization": "Bearer " + "m" * 8}).status_code == 200
+    production = build(settings_for(db, tmp_path))
+    production.settings = replace(production.settings, env="production")
+    with TestClient(create_app(production), client=("203.0.113.9", 4000)) as stranger:
+        assert stranger.get("/metrics").status_code == 401
+    with TestClient(create_app(production), client=("127.0.0.1", 4000)) as scraper:
+        assert scraper.get("/metrics").status_code == 200

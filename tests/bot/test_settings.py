@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ def _production(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         "INTAKE_ENV": "production",
         "INTAKE_DATA_DIR": str(tmp_path),
-        "INTAKE_SECRET_KEY": "s" * 40,
+        "INTAKE_SECRET_KEY": secrets.token_urlsafe(32),
         "INTAKE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "DATABASE_URL": f"sqlite:///{tmp_path}/prod.db",
     }
@@ -45,6 +46,10 @@ def _production(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def test_production_accepts_a_safe_configuration(tmp_path: Path):
     assert load(_production(tmp_path), dotenv=None).production
+    strong = _production(tmp_path, INTAKE_PUBLIC_URL="https://intake.example.org",
+                         TELEGRAM_BOT_TOKEN="1:abc", TELEGRAM_WEBHOOK_SECRET=secrets.token_urlsafe(24),
+                         INTAKE_METRICS_TOKEN=secrets.token_hex(16))
+    assert load(strong, dotenv=None).production
 
 
 @pytest.mark.parametrize(
@@ -54,6 +59,12 @@ def test_production_accepts_a_safe_configuration(tmp_path: Path):
         ("INTAKE_ENCRYPTION_KEYS", {}, "INTAKE_ENCRYPTION_KEYS must be set"),
         (None, {"TELEGRAM_BOT_TOKEN": "1:abc"}, "TELEGRAM_WEBHOOK_SECRET"),
         (None, {"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t"}, "INTAKE_PUBLIC_URL"),
+        (None, {"INTAKE_SECRET_KEY": "abc"}, "INTAKE_SECRET_KEY is too weak .fewer than 32"),
+        (None, {"INTAKE_SECRET_KEY": "s" * 40}, "INTAKE_SECRET_KEY is too weak .too predictable"),
+        (None, {"INTAKE_SECRET_KEY": "password" * 5}, "INTAKE_SECRET_KEY is too weak"),
+        (None, {"TELEGRAM_BOT_TOKEN": "1:abc", "TELEGRAM_WEBHOOK_SECRET": "a"}, "TELEGRAM_WEBHOOK_SECRET is too weak"),
+        (None, {"INTAKE_METRICS_TOKEN": "metrics"}, "INTAKE_METRICS_TOKEN is too weak"),
+        (None, {"INTAKE_PUBLIC_URL": "http://intake.example.org"}, "https://"),
     ],
 )
 def test_production_refuses_unsafe_defaults(tmp_path: Path, drop, extra, complaint):
