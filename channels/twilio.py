@@ -9,7 +9,8 @@ approved template, which the engine asks for with ``Outbound.meta["template_sid"
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+import logging
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any, ClassVar, Self
@@ -51,6 +52,7 @@ __all__ = [
     "split_address",
 ]
 
+log = logging.getLogger(__name__)
 WHATSAPP = "whatsapp:"
 MESSAGES, STATUS = "/webhooks/twilio/messages", "/webhooks/twilio/status"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
@@ -287,6 +289,21 @@ class TwilioChannel(ChannelBase):
         if self.from_number:
             return {"from_": self.from_number}
         raise PermanentError("no SMS sender: set TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID")
+
+    async def forget(self, address: str, sent: Sequence[str], received: Sequence[str]) -> None:
+        """Delete the stored messages both ways: the number and the text stay in the Twilio
+        account's logs otherwise. One already gone (404) is fine; one Twilio cannot delete yet
+        (still being sent) is left rather than failing the rest."""
+        for sid in dict.fromkeys((*sent, *received)):
+            try:
+                await self._rest().messages(sid).delete_async()
+            except (TwilioRestException, TwilioServiceException) as exc:
+                error = _translate(exc.status, exc.code, str(exc))
+                if isinstance(error, RateLimited | TemporaryError):
+                    raise error from exc
+                log.info("Twilio kept message %s...: %s", sid[:6], type(error).__name__)
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                raise TemporaryError(f"Twilio unreachable: {exc!r}") from exc
 
     async def _create(self, to: str, **fields: Any) -> str:
         """One ``messages.create`` call, with Twilio's errors translated at the seam."""

@@ -13,6 +13,7 @@ stopped and the rest of their queue cancelled.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from collections.abc import Callable, Iterator, Mapping
@@ -35,7 +36,7 @@ from channels.base import (
     TemporaryError,
     Unreachable,
 )
-from core import metrics
+from core import metrics, privacy
 from core.db import Database, utcnow
 from core.logs import scrub
 from core.models import Contact, Conversation, Message, Outbox
@@ -68,6 +69,8 @@ class _Job:
     attempts: int
     created_at_age: timedelta
     delete: tuple[str, ...] | None = None  # a quick exit: provider ids of ours to delete
+    # After an erasure: the provider ids of what we sent and what we received, to forget.
+    forget: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
 class Sender:
@@ -262,6 +265,8 @@ class Sender:
                     message_id=c.message_id,
                     contact_id=c.contact_id,
                     delete=sql.sent_ids(raw, c.conversation_id) if c.kind == "delete" else None,
+                    forget=_to_forget(c.body, sql.sent_ids(raw, c.conversation_id))
+                    if c.kind == "forget" else None,
                     outbound=Outbound(
                         channel=c.channel,
                         address=c.address,
@@ -285,9 +290,12 @@ class Sender:
         channel = self.channels[job.outbound.channel]
         try:
             if job.delete is not None:
-                delete = getattr(channel, "delete_messages", None)
-                if delete is not None and job.delete:
-                    await delete(job.outbound.address, list(job.delete))
+                if job.delete:
+                    await channel.delete_messages(job.outbound.address, list(job.delete))
+                sent = Sent()
+            elif job.forget is not None:
+                await channel.forget(job.outbound.address, *job.forget)
+                await asyncio.to_thread(self._forgotten, job)
                 sent = Sent()
             else:
                 sent = await channel.send(job.outbound)
@@ -334,7 +342,13 @@ class Sender:
         metrics.RETRIED.labels(job.outbound.channel, reason).inc()
         log.warning("delivery of outbox %s delayed %.1fs (%s)", job.outbox_id, delay, reason)
 
+    def _forgotten(self, job: _Job) -> None:
+        with self.db.transaction() as s:
+            privacy.forgotten(s, job.contact_id, job.message_id)
+
     def _fail(self, job: _Job, reason: str, detail: str) -> None:
+        if job.forget is not None:  # asked and refused: keep no provider id all the same
+            self._forgotten(job)
         with self.db.transaction() as s:
             s.execute(
                 update(Outbox)
@@ -363,3 +377,14 @@ class Sender:
             )
             s.execute(update(Message).where(Message.id == job.message_id).values(status="failed"))
         metrics.FAILED.labels(job.outbound.channel, "unreachable").inc()
+
+
+def _to_forget(body: str, sent_since: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ids a "forget" row names (kept in its encrypted body), and those of what went out
+    after the erasure (its confirmation)."""
+    try:
+        named = json.loads(body or "{}")
+    except ValueError:
+        named = {}
+    sent = tuple(dict.fromkeys((*named.get("sent", ()), *sent_since)))
+    return sent, tuple(named.get("received", ()))

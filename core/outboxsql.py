@@ -39,14 +39,17 @@ LEASE = "UPDATE outbox SET status = 'sending', lease_until = :until, attempts = 
 CANCEL = "UPDATE outbox SET status = 'cancelled' WHERE id = :oid"
 # Settling: only rows still out for delivery (one cancelled meanwhile, by an erasure or a quick
 # exit, stays cancelled). The kept address is dropped once delivered.
+# A row cancelled while it was with the provider (an erasure, a quick exit) stays cancelled
+# but keeps the provider's ids, so that what went out can still be deleted there.
 MARK_SENT = (
-    "UPDATE outbox SET status = 'sent', sent_at = :now, lease_until = NULL, provider_ids = :pids, "
-    "address = NULL WHERE id = :oid AND status = 'sending'"
+    "UPDATE outbox SET status = CASE WHEN status = 'sending' THEN 'sent' ELSE status END, "
+    "sent_at = :now, lease_until = NULL, provider_ids = :pids, address = NULL "
+    "WHERE id = :oid AND status IN ('sending', 'cancelled')"
 )
 # The first provider id lets delivery reports find the message; an erased message keeps
 # nothing that points at the provider's copy.
 MARK_MESSAGE_SENT = "UPDATE message SET status = 'sent', delivery_ref = :ref WHERE id = :mid AND kind != 'erased'"
-SENT_IDS = "SELECT provider_ids FROM outbox WHERE conversation_id = :conv AND status = 'sent'"
+SENT_IDS = "SELECT provider_ids FROM outbox WHERE conversation_id = :conv AND status IN ('sent', 'cancelled')"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,22 +8,26 @@ the old address, kept encrypted on that one outbox row until it is sent.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.models import Contact, Conversation, Message, Outbox
 
-__all__ = ["EraseHook", "erase_contact", "quick_exit"]
+__all__ = ["EraseHook", "erase_contact", "forgotten", "quick_exit"]
 
 # Erases another package's personal data about a contact (e.g. case notes); the application
 # passes them in (the pipeline's ``erase_hooks``), nothing registers itself on import.
 EraseHook = Callable[[Session, Contact], None]
 # What an erased outcome keeps: codes only, nothing a person wrote.
 KEPT_OUTCOME = ("programme", "eligibility", "priority", "rules_version")
+# Longer than a provider call may take (the channels' timeouts are 10-15 s).
+IN_FLIGHT = timedelta(seconds=30)
 
 
 def erase_contact(session: Session, contact: Contact, keep_for: set[int] | None = None,
@@ -41,14 +45,19 @@ def erase_contact(session: Session, contact: Contact, keep_for: set[int] | None 
         if conv.outcome:
             conv.outcome = {k: v for k, v in conv.outcome.items() if k in KEPT_OUTCOME}
         conv.status = "closed"
+    received: list[str] = []
     if conv_ids:
         for message in session.scalars(select(Message).where(Message.conversation_id.in_(conv_ids))):
             if message.id in keep_for:
                 continue
+            if message.direction == "in" and message.provider_id:
+                received.append(message.provider_id)
             message.body = ""
             message.kind = "erased"
             message.provider_id = None
             message.delivery_ref = None
+    in_flight = session.scalar(select(func.count()).select_from(Outbox).where(
+        Outbox.conversation_id.in_(conv_ids), Outbox.status == "sending")) if conv_ids else 0
     session.execute(
         update(Outbox)
         .where(Outbox.conversation_id.in_(conv_ids), Outbox.status.in_(("pending", "sending")),
@@ -58,6 +67,10 @@ def erase_contact(session: Session, contact: Contact, keep_for: set[int] | None 
     # An outbox row has its message's id (core.models).
     for row in session.scalars(select(Outbox).where(Outbox.id.in_(keep_for or {-1}))):
         row.address, row.force = address, True
+    if conversations and address:
+        # A message with the provider right now gets its id when the call returns: wait for it.
+        _forget_at_provider(session, contact, conversations[-1], address, received,
+                            after=IN_FLIGHT if in_flight else timedelta(0))
     for hook in hooks:
         hook(session, contact)
     contact.address = ""
@@ -65,6 +78,38 @@ def erase_contact(session: Session, contact: Contact, keep_for: set[int] | None 
     contact.secret_hash = None
     contact.status = "erased"
     contact.last_inbound_at = None
+
+
+def _forget_at_provider(session: Session, contact: Contact, conv: Conversation, address: str,
+                        received: list[str], after: timedelta) -> None:
+    """Queue a "forget" row: after the confirmation has gone, the sender asks the provider to
+    delete what it stores of every message both ways. The provider's ids (with which the
+    number and the text could be read back from the provider's account) leave our rows then;
+    meanwhile they are kept only on this row, encrypted like any message body."""
+    sent = [pid for (pids,) in session.execute(
+        select(Outbox.provider_ids).where(Outbox.conversation_id.in_(
+            select(Conversation.id).where(Conversation.contact_id == contact.id))))
+        for pid in (pids or [])]
+    session.execute(update(Outbox).where(Outbox.conversation_id.in_(
+        select(Conversation.id).where(Conversation.contact_id == contact.id))).values(provider_ids=[]))
+    msg = Message(conversation_id=conv.id, channel=conv.channel, direction="out", author="bot",
+                  kind="forget", body=json.dumps({"sent": sent, "received": received}),
+                  turn=conv.version, status="queued")
+    session.add(msg)
+    session.flush()
+    session.add(Outbox(message_id=msg.id, conversation_id=conv.id, contact_id=contact.id,
+                       channel=conv.channel, kind="forget", force=True, options=[], address=address,
+                       next_attempt_at=utcnow() + after))
+
+
+def forgotten(session: Session, contact_id: int, message_id: int) -> None:
+    """The provider was asked to forget: no provider id of this person's messages stays with us."""
+    theirs = select(Conversation.id).where(Conversation.contact_id == contact_id)
+    session.execute(update(Outbox).where(Outbox.conversation_id.in_(theirs)).values(provider_ids=[]))
+    # The confirmation, sent after the erasure, is the one message that still has a reference.
+    session.execute(update(Message).where(Message.conversation_id.in_(theirs))
+                    .values(delivery_ref=None, provider_id=None))
+    session.execute(update(Message).where(Message.id == message_id).values(body="", kind="erased"))
 
 
 def quick_exit(session: Session, contact: Contact, conv: Conversation, can_delete: bool) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
@@ -82,11 +82,14 @@ class FakeTwilioAPI:
         self.requests: list[MessageRequest] = []
         self.messages: dict[str, dict[str, Any]] = {}  # sid -> the resource as last returned
         self.opted_out: set[str] = set()
+        self.deleted: list[str] = []  # sids deleted through the API, in order
+        self.inbound_sids: set[str] = set()  # messages people sent, as the account stores them
         self._faults: list[TwilioFault] = []
         self._lock = threading.Lock()
         path = "/2010-04-01/Accounts/{account}/Messages.json"
         self.app = Starlette(routes=[
             Route(path, self._create, methods=["POST"]),
+            Route("/2010-04-01/Accounts/{account}/Messages/{sid}.json", self._delete, methods=["DELETE"]),
             Route("/_fake/requests", self._control_requests, methods=["GET"]),  # demo inspection
         ])
 
@@ -114,6 +117,8 @@ class FakeTwilioAPI:
         with self._lock:
             self.requests.clear()
             self.messages.clear()
+            self.inbound_sids.clear()
+            self.deleted.clear()
             self._faults.clear()
             self.opted_out.clear()
 
@@ -144,6 +149,8 @@ class FakeTwilioAPI:
                   "From": from_, "To": to, "Body": body, "NumMedia": "0", "NumSegments": "1",
                   "SmsStatus": "received", "ApiVersion": "2010-04-01", **extra}
         params["SmsSid"] = params["MessageSid"]
+        with self._lock:
+            self.inbound_sids.add(params["MessageSid"])
         return params
 
     def post_webhook(self, url: str, params: Mapping[str, str]) -> httpx.Response:
@@ -192,6 +199,18 @@ class FakeTwilioAPI:
             self.messages[message["sid"]] = message
         return JSONResponse({k: v for k, v in message.items() if not k.startswith("_")},
                             status_code=201)
+
+    async def _delete(self, request: Request) -> Response:
+        user, password = _basic_auth(request.headers.get("authorization", ""))
+        if user != self.account_sid or password != self.auth_token:
+            return _error(20003)
+        sid = request.path_params["sid"]
+        with self._lock:
+            known = self.messages.pop(sid, None) is not None or sid in self.inbound_sids
+            self.inbound_sids.discard(sid)
+            if known:
+                self.deleted.append(sid)
+        return Response(status_code=204) if known else _error(20404, 404, "The requested resource was not found")
 
     async def _control_requests(self, request: Request) -> JSONResponse:
         return JSONResponse(self.sent)

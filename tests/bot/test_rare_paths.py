@@ -182,3 +182,44 @@ def test_a_delivery_cancelled_while_under_way_stays_cancelled(deleting):
     with app.db.sessions() as s:
         assert set(s.scalars(select(Outbox.status))) == {"cancelled"}
         assert set(s.scalars(select(Message.delivery_ref).where(Message.direction == "out"))) == {None}
+
+
+def test_a_message_with_the_provider_during_an_erasure_is_forgotten_too(deleting):
+    from datetime import timedelta
+
+    from core import privacy
+    from core.db import utcnow
+    from core.models import Contact
+
+    app, _ = deleting
+    app.pipeline.handle(Inbound(channel=DELETES, address="chat-9", kind="start", meta={"language": "en"},
+                                provider_id="in-1"))
+    jobs = app.sender._claim()  # the greeting is with the provider now
+    assert jobs
+    with app.db.transaction() as s:
+        contact = s.scalars(select(Contact)).one()
+        privacy.erase_contact(s, contact)
+    app.sender._done([(job, [f"prov-{job.outbox_id}"]) for job in jobs])  # its call returns
+    with app.db.sessions() as s:
+        in_flight = s.get(Outbox, jobs[0].outbox_id)
+        assert in_flight.status == "cancelled"
+        assert in_flight.provider_ids == [f"prov-{jobs[0].outbox_id}"]  # kept, to forget
+        forget = s.scalars(select(Outbox).where(Outbox.kind == "forget")).one()
+        assert forget.next_attempt_at > utcnow() + timedelta(seconds=20)  # after the call returned
+        body = s.get(Message, forget.message_id).body
+    assert "in-1" in body and "prov-" not in body  # named when it returns, at the forget's claim
+    with app.db.engine.begin() as conn:
+        conn.execute(update(Outbox.__table__).where(Outbox.__table__.c.kind == "forget")
+                     .values(next_attempt_at=utcnow()))
+    channel = app.channels[DELETES]
+    forgot: list[tuple[list[str], list[str]]] = []
+
+    async def remember(address: str, sent, received) -> None:
+        forgot.append((list(sent), list(received)))
+
+    channel.forget = remember  # type: ignore[method-assign]
+    drain(app)
+    assert forgot == [([f"prov-{jobs[0].outbox_id}"], ["in-1"])]
+    with app.db.sessions() as s:
+        assert all(ids == [] for ids in s.scalars(select(Outbox.provider_ids)))
+        assert s.get(Message, forget.message_id).body == ""

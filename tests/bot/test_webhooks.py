@@ -222,3 +222,37 @@ def test_without_a_public_url_telegram_runs_by_long_polling(db, tmp_path: Path):
 
         with app.db.sessions() as s:
             assert s.scalars(select(Conversation.source)).one() == "campaign_lisboa"
+
+
+def test_erasure_asks_twilio_to_forget_every_message_both_ways_and_keeps_no_provider_id(twilio):
+    from core.models import Outbox
+
+    client, fake, app = twilio
+    phone, received = "+447911123499", []
+
+    def text(body: str) -> None:
+        params = fake.inbound(body, from_=phone)
+        received.append(params["MessageSid"])
+        assert post_form(client, "/webhooks/twilio/messages", params, fake.auth_token).status_code == 200
+
+    text("hello, I want to go home")
+    wait_for(lambda: len(fake.messages) >= 1)
+    text("delete")
+
+    def settled() -> bool:
+        with app.db.sessions() as s:
+            return not s.scalar(select(func.count()).select_from(Outbox).where(
+                Outbox.status.in_(("pending", "sending"))))
+
+    wait_for(settled)  # in-flight sends at the moment of erasure: tests/bot/test_rare_paths.py
+    text("yes")
+    # The confirmation goes out first, then every message both ways is deleted at Twilio.
+    wait_for(lambda: set(received) <= set(fake.deleted) and not fake.messages, timeout=20)
+    sent_bodies = [form.get("Body", "") for form in fake.sent]
+    assert len(sent_bodies) >= 3 and not fake.inbound_sids
+    with app.db.sessions() as s:
+        kept = s.execute(select(Outbox.id, Outbox.kind, Outbox.status, Outbox.provider_ids)).all()
+        assert all(row[3] == [] for row in kept), kept
+        rows = s.execute(select(Message.provider_id, Message.delivery_ref, Message.kind, Message.body)).all()
+        assert all(pid is None and ref is None for pid, ref, _kind, _body in rows)
+        assert all(body == "" for _pid, _ref, kind, body in rows if kind in ("erased", "forget"))
