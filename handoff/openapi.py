@@ -6,6 +6,7 @@ from typing import Any
 
 from channels.registry import NAMES
 from dialogs.screening import CONTACT_OPTIONS
+from handoff.models import ROLES
 from handoff.queue import OUTCOMES
 
 __all__ = ["document"]
@@ -20,10 +21,12 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 _ERRORS = {
+    "400": {"$ref": "#/components/responses/Error"},
     "401": {"$ref": "#/components/responses/Unauthorised"},
     "403": {"$ref": "#/components/responses/Error"},
     "404": {"$ref": "#/components/responses/Error"},
     "409": {"$ref": "#/components/responses/Error"},
+    "413": {"$ref": "#/components/responses/Error"},
     "422": {"$ref": "#/components/responses/Error"},
 }
 _ID = [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
@@ -35,6 +38,10 @@ def _op(summary: str, ok: dict[str, Any], body: dict[str, Any] | None = None, co
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     return op
+
+
+def _time() -> dict[str, Any]:
+    return {"type": ["string", "null"], "format": "date-time"}
 
 
 def _list(item: str) -> dict[str, Any]:
@@ -74,18 +81,48 @@ def document() -> dict[str, Any]:
                            "description": "in the original language, oldest first (GET /cases/{id} only)"},
             "waiting_seconds": {"type": "integer"}, "sla": _ref("Sla"),
             "outcome": {"type": ["string", "null"], "enum": [*OUTCOMES, None]},
-            "assignee": {"type": ["object", "null"]}, "escalated": {"type": "boolean"}}},
+            "assignee": {"type": ["object", "null"], "properties": {
+                "id": {"type": "integer"}, "name": {"type": "string"}}},
+            "escalated": {"type": "boolean"},
+            "opened_at": _time(), "claimed_at": _time(), "closed_at": _time(),
+            "record_labelled": {"type": "array", "description": "the record in the console's language "
+                                "(GET /cases/{id} only)", "items": {"type": "object", "properties": {
+                                    "field": {"type": "string"}, "label": {"type": "string"},
+                                    "value": {}}}},
+            "outcome_labelled": {"type": "object", "description": "GET /cases/{id} only", "properties": {
+                "programme": {"type": ["string", "null"]}, "eligibility": {"type": ["string", "null"]},
+                "priority": {"type": "string"}, "reasons": {"type": "array", "items": {"type": "string"}}}},
+            "rules_version": {"type": ["string", "null"], "description": "the rules that decided the "
+                              "outcome (GET /cases/{id} only)"},
+            "notes": {"type": "array", "description": "internal notes (GET /cases/{id} only)",
+                      "items": {"type": "object", "properties": {
+                          "id": {"type": "integer"}, "text": {"type": "string"},
+                          "author": {"type": "string"}, "at": _time()}}},
+            "contact_status": {"type": ["string", "null"], "enum": ["active", "stopped", "erased", None]},
+            "can_send": {"type": ["boolean", "null"], "description": "whether a reply can go now"},
+            "blocked_reason": {"type": ["string", "null"], "description": "why not, in words"}}},
         "Conversation": {"type": "object", "properties": {
             "id": {"type": "integer"}, "channel": {"type": "string"}, "status": {"type": "string"},
             "language": {"type": ["string", "null"]}, "expecting": {"type": ["object", "null"]},
             "record": {"type": "object"}, "outcome": {"type": ["object", "null"]},
-            "case_id": {"type": ["integer", "null"]}}},
+            "case_id": {"type": ["integer", "null"]},
+            "state": {"type": ["string", "null"], "description": "where the dialog is"},
+            "updated_at": _time()}},
         "Sent": {"type": "object", "properties": {
             "id": {"type": "integer"}, "text": {"type": "string"}, "segments": {"type": "integer"},
             "encoding": {"enum": ["GSM-7", "UCS-2"]}, "characters": {"type": "integer"}}},
         "Template": {"type": "object", "properties": {
             "code": {"type": "string"}, "title": {"type": "string"}, "text": {"type": "string"},
-            "segments": {"type": "integer"}}},
+            "segments": {"type": "integer"}, "characters": {"type": "integer"},
+            "encoding": {"enum": ["GSM-7", "UCS-2"]}, "priced_per_segment": {"type": "boolean"}}},
+        "Me": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
+            "role": {"enum": list(ROLES)},
+            "languages": {"type": "array", "items": {"type": "string"}}}},
+        "AuditEntry": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "at": _time(), "caseworker_id": {"type": ["integer", "null"]},
+            "caseworker": {"type": ["string", "null"]}, "action": {"type": "string"},
+            "case_id": {"type": ["integer", "null"]}, "detail": {"type": ["object", "null"]}}},
     }
     paths: dict[str, Any] = {
         "/api/v1/cases": {"get": _op("Cases in this caseworker's queue order", _json(_list("Case"), "cases"),
@@ -126,10 +163,9 @@ def document() -> dict[str, Any]:
             _json({"type": "object", "properties": {"erased": {"type": "boolean"}, "case_id": {"type": "integer"}}},
                   "erased"), params=_ID)},
         "/api/v1/audit": {"get": _op("Who viewed, replied to, exported or closed what (supervisors)",
-            _json({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}},
-                  "audit entries, newest first"),
+            _json(_list("AuditEntry"), "audit entries, newest first"),
             params=[{"name": "case_id", "in": "query", "schema": {"type": "integer"}}])},
-        "/api/v1/me": {"get": _op("The token's caseworker", _json({"type": "object"}, "me"))},
+        "/api/v1/me": {"get": _op("The token's caseworker", _json(_ref("Me"), "me"))},
     }
     return {
         "openapi": "3.1.0",
