@@ -93,10 +93,11 @@ def cmd_token_create(args: argparse.Namespace) -> int:
             if cw is None:
                 print(f"intake: no caseworker {args.email}", file=sys.stderr)
                 return 2
-            row, value = auth.create_token(s, cw)
+            row, value = auth.create_token(s, cw, scope=args.scope, days=args.days)
     finally:
         db.dispose()
-    print(f"token {row.id} for {args.email} (stored hashed; shown only now):")
+    until = f"expires in {args.days} days" if args.days else "never expires"
+    print(f"token {row.id} for {args.email}, scope {args.scope}, {until} (stored hashed; shown only now):")
     print(value)
     return 0
 
@@ -135,6 +136,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     token_sub = token.add_subparsers(dest="token_command", required=True)
     create = token_sub.add_parser("create", help="print a new API token for a caseworker")
     create.add_argument("email")
+    create.add_argument("--scope", choices=("read", "act", "supervise"), default="supervise",
+                        help="read: look; act: claim, reply, note, close; supervise: everything "
+                        "the caseworker's role allows (default)")
+    create.add_argument("--days", type=int, default=90, help="days until it expires; 0: never (default 90)")
     create.set_defaults(func=cmd_token_create)
     revoke = token_sub.add_parser("revoke", help="revoke an API token by its id")
     revoke.add_argument("token_id", type=int)

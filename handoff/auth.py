@@ -25,14 +25,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
+from core.db import utcnow
 from handoff.errors import Invalid
 from handoff.models import ROLES, ApiToken, Caseworker, ConsoleSession
 from handoff.queue import audit, base_language
 
 __all__ = [
+    "IDLE_TIMEOUT",
     "LOCKOUT",
     "MAX_FAILURES",
+    "SCOPES",
     "add_caseworker",
+    "allows",
     "authenticate",
     "check_password",
     "create_token",
@@ -41,14 +45,18 @@ __all__ = [
     "revoke_token",
     "session_for",
     "start_session",
+    "token_for",
     "token_owner",
 ]
 
 MAX_FAILURES = 20
 LOCKOUT = timedelta(minutes=15)
+SCOPES = ("read", "act", "supervise")  # each allows what the ones before it allow
+TOKEN_DAYS = 90  # a token nobody renews stops working
 MIN_LENGTH = 10
 MIN_STRENGTH = 3  # zxcvbn's score, 0-4: 3 is "safely unguessable" online
-SESSION_LIFETIME = timedelta(hours=12)
+SESSION_LIFETIME = timedelta(hours=12)  # a console session never outlives a working day
+IDLE_TIMEOUT = timedelta(minutes=30)  # nor half an hour away from the desk
 
 _hasher = PasswordHasher()
 # Verified when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -128,14 +136,26 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     return cw
 
 
-def create_token(session: Session, cw: Caseworker) -> tuple[ApiToken, str]:
-    """A new API token; the clear value is returned once and never stored."""
+def create_token(session: Session, cw: Caseworker, scope: str = "supervise",
+                 days: int = TOKEN_DAYS, now: datetime | None = None) -> tuple[ApiToken, str]:
+    """A new API token for ``days`` days (0: no expiry); the clear value is returned once and
+    never stored. ``scope`` says what it may do: read, act or supervise."""
+    if scope not in SCOPES:
+        raise Invalid(f"scope must be one of {', '.join(SCOPES)}")
+    if days < 0:
+        raise Invalid("days cannot be negative")
     value = "ik_" + secrets.token_urlsafe(32)
-    row = ApiToken(caseworker_id=cw.id, token_hash=sha256(value))
+    expires = (now or utcnow()) + timedelta(days=days) if days else None
+    row = ApiToken(caseworker_id=cw.id, token_hash=sha256(value), scope=scope, expires_at=expires)
     session.add(row)
     session.flush()
-    audit(session, cw, "token_create", token_id=row.id)
+    audit(session, cw, "token_create", token_id=row.id, scope=scope, days=days)
     return row, value
+
+
+def allows(scope: str, needed: str) -> bool:
+    """Whether a token of ``scope`` may do what needs ``needed`` (read < act < supervise)."""
+    return SCOPES.index(scope if scope in SCOPES else "read") >= SCOPES.index(needed)
 
 
 def revoke_token(session: Session, token_id: int, now: datetime) -> bool:
@@ -147,9 +167,10 @@ def revoke_token(session: Session, token_id: int, now: datetime) -> bool:
     return True
 
 
-def token_owner(session: Session, value: str, now: datetime) -> Caseworker | None:
+def token_for(session: Session, value: str, now: datetime) -> tuple[Caseworker, ApiToken] | None:
+    """The token's caseworker and the token, or None (unknown, revoked, expired, inactive)."""
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == sha256(value))).first()
-    if row is None or row.revoked_at is not None:
+    if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None
     cw = session.get(Caseworker, row.caseworker_id)
     if cw is None or not cw.active:
@@ -157,7 +178,12 @@ def token_owner(session: Session, value: str, now: datetime) -> Caseworker | Non
     # Recording use at most once a minute keeps reads from turning into writes on every call.
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
-    return cw
+    return cw, row
+
+
+def token_owner(session: Session, value: str, now: datetime) -> Caseworker | None:
+    found = token_for(session, value, now)
+    return found[0] if found else None
 
 
 def start_session(session: Session, cw: Caseworker, now: datetime) -> tuple[str, ConsoleSession]:
@@ -167,20 +193,26 @@ def start_session(session: Session, cw: Caseworker, now: datetime) -> tuple[str,
         caseworker_id=cw.id,
         csrf=secrets.token_urlsafe(24),
         created_at=now,
-        expires_at=now + SESSION_LIFETIME,
+        expires_at=now + IDLE_TIMEOUT,
     )
     session.add(row)
     session.flush()
     return value, row
 
 
-def session_for(session: Session, value: str, now: datetime) -> tuple[Caseworker, ConsoleSession] | None:
+def session_for(session: Session, value: str, now: datetime, *, active: bool = True
+                ) -> tuple[Caseworker, ConsoleSession] | None:
+    """The signed-in caseworker, or None once the session ended. ``active``: a person did
+    something (a page, an action), which keeps it alive for IDLE_TIMEOUT more, up to
+    SESSION_LIFETIME in all; a page refreshing itself is not a person and does not."""
     row = session.scalars(select(ConsoleSession).where(ConsoleSession.token_hash == sha256(value))).first()
     if row is None or row.expires_at <= now:
         return None
     cw = session.get(Caseworker, row.caseworker_id)
     if cw is None or not cw.active:
         return None
+    if active:
+        row.expires_at = min(row.created_at + SESSION_LIFETIME, now + IDLE_TIMEOUT)
     return cw, row
 
 

@@ -127,6 +127,9 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # read | act | supervise (handoff.auth.SCOPES); the caseworker's role still limits it.
+    scope: Mapped[str] = mapped_column(String(16), default="supervise", server_default="supervise")
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class ConsoleSession(Base):
