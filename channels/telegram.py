@@ -23,7 +23,14 @@ from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from channels._aiohttp_request import AiohttpRequest
 from channels._slots import Slots
-from channels._telegram_update import decode_callback, encode_callback, plain_text, to_inbound
+from channels._telegram_update import (
+    decode_callback,
+    encode_callback,
+    plain_text,
+    shape_problem,
+    to_inbound,
+    without_surrogates,
+)
 from channels._text import split_text
 from channels.base import (
     BadRequest,
@@ -148,29 +155,44 @@ class TelegramChannel(ChannelBase):
             raise Forbidden("missing or wrong Telegram secret token")
         try:
             data = json.loads(body)
-        except ValueError as exc:
+        except RecursionError as exc:
+            raise BadRequest("body is nested too deeply") from exc
+        except ValueError as exc:  # UnicodeDecodeError included
             raise BadRequest("body is not JSON") from exc
         return self.parse_update(data)
 
     def parse_update(self, data: Any) -> list[Inbound]:
-        """Turn one Update (as a dict) into inbound messages: none when nobody can be answered."""
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-            raise BadRequest("not a Telegram update")
+        """Turn one Update (as a dict) into inbound messages: none when nobody can be answered.
+
+        BadRequest says in words what is wrong ("message.text must be a string"), never with
+        a Python exception's name. A lone surrogate in any text becomes U+FFFD: the message is
+        kept, and can be stored."""
+        if not isinstance(data, dict):
+            raise BadRequest("not a Telegram update: the body must be a JSON object")
+        if type(data.get("update_id")) is not int:
+            raise BadRequest("not a Telegram update: update_id must be a whole number")
+        try:
+            data = without_surrogates(data)
+        except RecursionError as exc:
+            raise BadRequest("body is nested too deeply") from exc
         quick = plain_text(self.name, data)
         if quick is not None:
             return [quick]
+        problem = shape_problem(data)
+        if problem:
+            raise BadRequest(f"malformed update: {problem}")
         kind = next((k for k in data if k != "update_id"), "")
         try:
             update = Update.de_json(data, self.bot)
         except Exception as exc:  # a field with the wrong shape, or one PTB now requires
             if kind in _READ:
-                raise BadRequest(f"malformed update: {exc}") from exc
+                raise BadRequest(f"malformed update: {kind} is not what Telegram sends") from exc
             update = Update(data["update_id"])  # a type we only acknowledge: the raw JSON will do
         try:
             found = to_inbound(self.name, update, kind, data.get(kind))
-        except (TypeError, AttributeError, ValueError, KeyError) as exc:
-            # PTB accepts some wrong shapes (a number where text belongs) that break later.
-            raise BadRequest(f"malformed update: {type(exc).__name__}") from exc
+        except (TypeError, AttributeError, ValueError, KeyError, OverflowError) as exc:
+            # PTB accepts some wrong shapes that shape_problem does not look for.
+            raise BadRequest(f"malformed update: a field of {kind} has the wrong type") from exc
         return [found] if found else []
 
     # -- sending ---------------------------------------------------------------------------
@@ -221,6 +243,12 @@ class TelegramChannel(ChannelBase):
         ids = [int(m) for m in message_ids]
         for i in range(0, len(ids), 100):
             await self._call(self.bot.delete_messages(chat_id, ids[i:i + 100]))
+
+    async def forget(self, address: str, sent: Sequence[str], received: Sequence[str]) -> None:
+        """Delete what the bot sent, where Telegram still allows it (48 hours); the person's
+        own messages are theirs to delete."""
+        with contextlib.suppress(PermanentError, Unreachable):
+            await self.delete_messages(address, [m for m in sent if m.isdigit()])
 
     async def _pace(self, chat_id: str) -> None:
         # About one message a second per chat (Bot FAQ); PTB's AIORateLimiter has no such limit.

@@ -1,16 +1,71 @@
-"""Small HTTP helpers shared by the routes: JSON errors and bounded JSON bodies."""
+"""Small HTTP helpers shared by the routes: JSON errors, bounded JSON bodies and strict ids."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-__all__ = ["MAX_BODY", "error", "read_body", "read_json"]
+__all__ = [
+    "MAX_BODY",
+    "MAX_ID",
+    "BadNumber",
+    "OutOfRange",
+    "error",
+    "json_id",
+    "parse_id",
+    "read_body",
+    "read_json",
+    "without_surrogates",
+]
 
 MAX_BODY = 64 * 1024  # bytes; no legitimate webhook or chat message comes close
+# The largest id a row can have: every id column is an INTEGER, 32 bits in PostgreSQL (SQLite's
+# go to 2**63 - 1). A larger one is refused before it reaches the database, which would fail.
+MAX_ID = 2**31 - 1
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class BadNumber(ValueError):
+    """An id or number from outside that is not one; ``detail`` says why, naming the field."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(detail)
+        self.field, self.detail = field, detail
+
+
+class OutOfRange(BadNumber):
+    """A well-formed whole number too large to be any row's id: nothing has it."""
+
+
+def _in_range(value: int, field: str) -> int:
+    if value < 0:
+        raise BadNumber(field, f"{field} must be a whole number, 0 or more")
+    if value > MAX_ID:
+        raise OutOfRange(field, f"{field} is too large to be an id")
+    return value
+
+
+def parse_id(raw: str, field: str) -> int:
+    """An id written in a path, query string or form: ASCII digits 0-9 and nothing else (no
+    sign, no spaces, no "²" or "١٢", which ``str.isdigit`` accepts), at most ``MAX_ID``.
+    BadNumber when it is not such a number, OutOfRange when it is one but too large."""
+    if not (raw.isascii() and raw.isdigit()):
+        raise BadNumber(field, f"{field} must be a whole number written with the digits 0-9")
+    digits = raw.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_ID)):  # before int(): Python refuses over 4300 digits
+        raise OutOfRange(field, f"{field} is too large to be an id")
+    return _in_range(int(digits), field)
+
+
+def json_id(value: object, field: str) -> int:
+    """An id in a JSON body: a JSON integer (not a boolean, a float or a string), 0 to MAX_ID."""
+    if type(value) is not int:
+        raise BadNumber(field, f"{field} must be a whole number")
+    return _in_range(value, field)
 
 
 def error(status: int, detail: str) -> JSONResponse:
@@ -20,7 +75,9 @@ def error(status: int, detail: str) -> JSONResponse:
 async def read_body(request: Request, limit: int = MAX_BODY) -> bytes | JSONResponse:
     """The request body, or a 413 as soon as it grows past ``limit`` (never read it all)."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isascii() and declared.isdigit() and (
+        len(declared) > 12 or int(declared) > limit
+    ):
         return error(413, f"request body over {limit} bytes")
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -31,6 +88,18 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes | JSONResp
     return b"".join(chunks)
 
 
+def without_surrogates(value: Any) -> Any:
+    """``value`` (parsed JSON) with every lone surrogate ("\\ud800", which JSON allows and UTF-8
+    cannot hold) in its strings replaced by U+FFFD, so that what was said can still be stored."""
+    if type(value) is str:
+        return value if value.isascii() or not _SURROGATE.search(value) else _SURROGATE.sub("\ufffd", value)
+    if type(value) is dict:
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    if type(value) is list:
+        return [without_surrogates(v) for v in value]
+    return value
+
+
 async def read_json(request: Request, allow_empty: bool = False) -> dict[str, Any] | JSONResponse:
     raw = await read_body(request)
     if isinstance(raw, JSONResponse):
@@ -38,8 +107,10 @@ async def read_json(request: Request, allow_empty: bool = False) -> dict[str, An
     if not raw.strip():
         return {} if allow_empty else error(400, "a JSON object is required")
     try:
-        value = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        value = without_surrogates(json.loads(raw))
+    except RecursionError:
+        return error(400, "the JSON body is nested too deeply")
+    except ValueError:  # UnicodeDecodeError included
         return error(400, "the body is not valid JSON")
     if not isinstance(value, dict):
         return error(400, "a JSON object is required")

@@ -17,14 +17,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from channels.registry import capabilities
+from channels.registry import NAMES, capabilities
 from core.http import error, read_json
 from dialogs.base import Reply, Text
 from handoff import queue, views
-from handoff.auth import token_owner
+from handoff.auth import allows, token_for
 from handoff.cards import case_detail, case_summary, names_of, transcript
 from handoff.erasure import erase_person
-from handoff.errors import Forbidden, HandoffError, Invalid
+from handoff.errors import Forbidden, HandoffError, Invalid, body_id, given_id, path_id
 from handoff.models import Case, Caseworker
 from handoff.openapi import document
 from handoff.reply import preview, send_reply, templates
@@ -49,10 +49,8 @@ def _handoff(request: Request) -> Handoff:
 
 
 def _case_id(request: Request) -> int:
-    raw = request.path_params.get("case_id", "")
-    if not str(raw).isdigit():
-        raise Invalid("a case id is a number")
-    return int(raw)
+    """The case id in the path: 400 unless digits 0-9, 404 when too large for any case."""
+    return path_id(str(request.path_params.get("case_id", "")))
 
 
 def _bearer(request: Request) -> str | None:
@@ -60,12 +58,17 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def _run(app: HandoffApp, token: str, work: Work, request: Request, body: dict[str, Any]) -> Result:
-    """``work`` as the token's owner, in one transaction (called in a worker thread)."""
+def _run(app: HandoffApp, token: str, work: Work, request: Request, body: dict[str, Any],
+         needs: str = "read") -> Result:
+    """``work`` as the token's owner, in one transaction (called in a worker thread), when the
+    token's scope allows what ``work`` needs."""
     with app.db.transaction() as s:
-        cw = token_owner(s, token, app.handoff.clock())
-        if cw is None:
-            return 401, {"detail": "the API token is unknown or revoked"}
+        found = token_for(s, token, app.handoff.clock())
+        if found is None:
+            return 401, {"detail": "the API token is unknown, revoked or expired"}
+        cw, row = found
+        if not allows(row.scope, needs):
+            return 403, {"detail": f"this token's scope is {row.scope}; this needs {needs}"}
         try:
             with s.begin_nested():  # a refused action rolls back alone
                 return work(s, cw, request, body)
@@ -73,7 +76,7 @@ def _run(app: HandoffApp, token: str, work: Work, request: Request, body: dict[s
             return exc.status, {"detail": exc.detail}
 
 
-def endpoint(body: bool = False, wake: bool = False) -> Callable[[Work], Endpoint]:
+def endpoint(body: bool = False, wake: bool = False, needs: str = "read") -> Callable[[Work], Endpoint]:
     """Make ``work`` an endpoint: a bearer token, then a JSON body when ``body``; ``wake`` wakes
     the sender once a successful request has committed (it queued a message)."""
 
@@ -90,7 +93,7 @@ def endpoint(body: bool = False, wake: bool = False) -> Callable[[Work], Endpoin
                     return parsed
                 payload = parsed
             app = _app(request)
-            status, result = await run_in_threadpool(_run, app, token, work, request, payload)
+            status, result = await run_in_threadpool(_run, app, token, work, request, payload, needs)
             if wake and status < 300:
                 app.sender.wake()
             return JSONResponse(result, status_code=status)
@@ -131,41 +134,39 @@ def get_case(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) ->
 
 @endpoint()
 def get_messages(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    after = given_id(request.query_params.get("after", "0"), "after")
     found = queue.get_case(s, _case_id(request))
-    after = request.query_params.get("after", "0")
-    if not after.isdigit():
-        raise Invalid("after must be a message id")
-    return 200, {"items": transcript(s, found.conversation_id, int(after))}
+    return 200, {"items": transcript(s, found.conversation_id, after)}
 
 
-@endpoint()
+@endpoint(needs="act")
 def claim(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
     return 200, _summary(s, request, queue.claim(s, _case_id(request), cw, _handoff(request).clock()))
 
 
-@endpoint()
+@endpoint(needs="act")
 def claim_next(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
     found = queue.claim_next(s, cw, _handoff(request).clock())
     return (200, _summary(s, request, found)) if found else (404, {"detail": "the queue is empty"})
 
 
-@endpoint()
+@endpoint(needs="act")
 def release(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
     return 200, _summary(s, request, queue.release(s, _case_id(request), cw, _handoff(request).clock()))
 
 
-@endpoint(body=True)
+@endpoint(body=True, needs="supervise")
 def reassign(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> Result:
     _supervisor(cw, "only supervisors reassign cases")
     target, email = body.get("caseworker_id"), body.get("email")
-    to = views.find_caseworker(s, target if isinstance(target, int) else None,
+    to = views.find_caseworker(s, body_id(target, "caseworker_id") if target is not None else None,
                                email if isinstance(email, str) else None)
     if to is None:
         raise Invalid("name the caseworker: caseworker_id or email")
     return 200, _summary(s, request, queue.reassign(s, _case_id(request), to, cw, _handoff(request).clock()))
 
 
-@endpoint(body=True, wake=True)
+@endpoint(body=True, wake=True, needs="act")
 def reply(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> Result:
     text, code = body.get("text"), body.get("template")
     if (text is not None and not isinstance(text, str)) or (code is not None and not isinstance(code, str)):
@@ -175,7 +176,7 @@ def reply(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) ->
     return 201, sent
 
 
-@endpoint(body=True)
+@endpoint(body=True, needs="act")
 def note(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> Result:
     text = body.get("text")
     if not isinstance(text, str):
@@ -184,7 +185,7 @@ def note(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> 
     return 201, {"id": made.id, "text": made.body, "at": made.created_at.isoformat()}
 
 
-@endpoint(body=True)
+@endpoint(body=True, needs="act")
 def close(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> Result:
     outcome = body.get("outcome")
     if not isinstance(outcome, str):
@@ -192,7 +193,7 @@ def close(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) ->
     return 200, _summary(s, request, queue.close(s, _case_id(request), cw, outcome, _handoff(request).clock()))
 
 
-@endpoint()
+@endpoint(needs="supervise")
 def export(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
     _supervisor(cw, "only supervisors export cases")
     found, handoff = queue.get_case(s, _case_id(request)), _handoff(request)
@@ -200,7 +201,7 @@ def export(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> R
     return 200, case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language)
 
 
-@endpoint(wake=True)
+@endpoint(wake=True, needs="supervise")
 def erase(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
     """A supervisor erases a person's data on their behalf (a request by phone, say)."""
     _supervisor(cw, "only supervisors erase a person's data")
@@ -211,25 +212,27 @@ def erase(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Re
 # -- the rest -----------------------------------------------------------------------------------
 
 
-@endpoint()
+@endpoint(needs="supervise")
 def conversations(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
     _supervisor(cw, "only supervisors see conversations")
     channel, address = request.query_params.get("channel"), request.query_params.get("address")
+    if channel and channel not in NAMES:  # nor a NUL, which PostgreSQL refuses
+        raise Invalid(f"channel must be one of {', '.join(NAMES)}")
     if not address:
         return 200, {"items": views.bot_conversations(s, channel)}
     if not channel:
         raise Invalid("an address needs its channel")
     address = address.strip()
-    if capabilities(channel).phone_address and address[:1].isdigit():
+    if capabilities(channel).phone_address and address[:1].isascii() and address[:1].isdigit():
         address = "+" + address  # an unencoded "+" in a query string arrives as a space
     return 200, {"items": views.person_conversations(s, cw, channel, address)}
 
 
-@endpoint()
+@endpoint(needs="supervise")
 def audit_log(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
     _supervisor(cw, "only supervisors read the audit log")
     case_id = request.query_params.get("case_id", "")
-    return 200, {"items": views.audit_log(s, int(case_id) if case_id.isdigit() else None)}
+    return 200, {"items": views.audit_log(s, given_id(case_id, "case_id") if case_id else None)}
 
 
 @endpoint()

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
@@ -28,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 
 from handoff import auth, queue, views
 from handoff.cards import case_detail, transcript
-from handoff.errors import HandoffError, Invalid, NotFound
+from handoff.errors import HandoffError, Invalid, NotFound, given_id, path_id
 from handoff.i18n import LANGUAGES, code_label, t
 from handoff.models import Caseworker, ConsoleSession
 from handoff.reply import preview, send_reply, templates
@@ -40,6 +40,7 @@ __all__ = ["routes"]
 
 HERE = Path(__file__).resolve().parent
 COOKIE, LOGIN_CSRF = "intake_session", "intake_login_csrf"
+FLASH = "intake_flash"  # why the last action was refused, for the next page only
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
 
 Page = Callable[[Session, Caseworker, ConsoleSession, Request, dict[str, str]], Response]
@@ -86,9 +87,15 @@ def _render(request: Request, name: str, cw: Caseworker | None, **context: Any) 
     return response
 
 
+def _polling(request: Request) -> bool:
+    """A page refreshing itself (the queue, a transcript), not a person; the segment count
+    follows her typing, so it counts as her."""
+    return request.url.path.endswith(("/fragment", "/transcript"))
+
+
 def _signed_out(request: Request) -> Response:
     """Polls get a 401 they can act on; pages go to the login form."""
-    if request.url.path.endswith((".json", "/fragment", "/transcript")):
+    if _polling(request) or request.url.path.endswith(".json"):
         return JSONResponse({"detail": "signed out"}, status_code=401)
     return RedirectResponse("/console/login", status_code=303)
 
@@ -97,7 +104,8 @@ def _run(app: HandoffApp, work: Page, request: Request, form: dict[str, str], po
     """``work`` as the session's caseworker, in one transaction (called in a worker thread)."""
     cookie = request.cookies.get(COOKIE, "")
     with app.db.transaction() as s:
-        found = auth.session_for(s, cookie, app.handoff.clock()) if cookie else None
+        found = auth.session_for(s, cookie, app.handoff.clock(),
+                                 active=not _polling(request)) if cookie else None
         if found is None:
             return _signed_out(request)
         cw, sess = found
@@ -105,10 +113,24 @@ def _run(app: HandoffApp, work: Page, request: Request, form: dict[str, str], po
             return JSONResponse({"detail": "missing or wrong CSRF token"}, status_code=403)
         try:
             with s.begin_nested():
-                return work(s, cw, sess, request, form)
+                response = work(s, cw, sess, request, form)
         except HandoffError as exc:
             back = request.url.path.rsplit("/", 1)[0] if post else "/console/"
-            return RedirectResponse(f"{back}?error={quote(exc.detail)}", status_code=303)
+            # The next page says why, from a cookie only we set: words in a link (?error=...)
+            # would let anyone put their text in the console's alert box.
+            response = RedirectResponse(back, status_code=303)
+            response.set_cookie(FLASH, quote(exc.detail[:300]), max_age=60, httponly=True,
+                                samesite="strict", secure=_secure(request), path="/console")
+            return response
+        if FLASH in request.cookies and not _polling(request):
+            response.delete_cookie(FLASH, path="/console")  # shown once, on this page
+        return response
+
+
+def _flash(request: Request) -> str | None:
+    """The reason the last action was refused, set by ``_run`` for the page that follows."""
+    raw = request.cookies.get(FLASH)
+    return unquote(raw)[:300] if raw else None
 
 
 def page(post: bool = False) -> Callable[[Page], Endpoint]:
@@ -190,7 +212,7 @@ def _board(s: Session, cw: Caseworker, request: Request) -> dict[str, Any]:
 
 @page()
 def queue_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
-    return _render(request, "queue.html", cw, csrf=sess.csrf, error=request.query_params.get("error"),
+    return _render(request, "queue.html", cw, csrf=sess.csrf, error=_flash(request),
                    **_board(s, cw, request))
 
 
@@ -218,10 +240,8 @@ def set_language(s: Session, cw: Caseworker, sess: ConsoleSession, request: Requ
 
 
 def _case_id(request: Request) -> int:
-    raw = str(request.path_params["case_id"])
-    if not raw.isdigit():
-        raise NotFound("no such case")
-    return int(raw)
+    """The case id in the path: Malformed unless digits 0-9, NotFound when too large for any case."""
+    return path_id(str(request.path_params["case_id"]))
 
 
 @page()
@@ -229,7 +249,7 @@ def case_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request
     found, handoff = queue.get_case(s, _case_id(request)), _handoff(request)
     queue.audit(s, cw, "view", found.id)
     card = case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language)
-    return _render(request, "case.html", cw, csrf=sess.csrf, case=card, error=request.query_params.get("error"),
+    return _render(request, "case.html", cw, csrf=sess.csrf, case=card, error=_flash(request),
                    templates=templates(), outcomes=queue.OUTCOMES, caseworkers=views.active_caseworkers(s),
                    mine=found.status == "claimed" and found.assignee_id == cw.id)
 
@@ -237,9 +257,9 @@ def case_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request
 @page()
 def transcript_fragment(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request,
                         form: dict[str, str]) -> Response:
+    after = given_id(request.query_params.get("after") or "0", "after")
     found = queue.get_case(s, _case_id(request))
-    after = request.query_params.get("after", "0")
-    messages = transcript(s, found.conversation_id, int(after) if after.isdigit() else 0)
+    messages = transcript(s, found.conversation_id, after)
     response = _render(request, "_messages.html", cw, messages=messages)
     response.headers["X-Case-Status"] = found.status
     return response
@@ -273,7 +293,7 @@ def _close(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: 
 
 def _reassign(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: Handoff) -> str:
     chosen = form.get("caseworker_id", "")
-    to = views.find_caseworker(s, int(chosen)) if chosen.isdigit() else None
+    to = views.find_caseworker(s, given_id(chosen, "caseworker_id")) if chosen else None
     if to is None:
         raise Invalid("choose a caseworker")
     queue.reassign(s, cid, to, cw, handoff.clock())

@@ -174,11 +174,13 @@ def document() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                           "description": "create one with `intake token create EMAIL`"}},
+                                           "description": "create one with `intake token create EMAIL [--scope read|act|supervise] "
+                                           "[--days N]`; read looks, act claims, replies, notes and closes, "
+                                           "supervise does what the caseworker's role allows (403 otherwise)"}},
             "schemas": schemas,
             "responses": {
                 "Error": _json(_ref("Error"), "refused; detail says why"),
-                "Unauthorised": _json(_ref("Error"), "no token, or an unknown or revoked one"),
+                "Unauthorised": _json(_ref("Error"), "no token, or an unknown, revoked or expired one"),
             },
         },
     }

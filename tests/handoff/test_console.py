@@ -134,7 +134,11 @@ def test_case_card_escapes_what_the_person_wrote_and_actions_work(hub):
                            follow_redirects=False)
     assert sent.headers["location"] == "/console/cases/1"
     refused = hub.client.post("/console/cases/1/reply", data={"csrf_token": token, "text": " "}, follow_redirects=False)
-    assert refused.headers["location"].startswith("/console/cases/1?error=")
+    assert refused.headers["location"] == "/console/cases/1" and "intake_flash" in refused.cookies
+    shown = hub.client.get("/console/cases/1")
+    assert 'role="alert"' in shown.text and "intake_flash" not in hub.client.cookies  # once
+    # Words in a link never reach the alert box.
+    assert "Call +351" not in hub.client.get("/console/", params={"error": "Call +351 000 000 000"}).text
     hub.client.post("/console/cases/1/note", data={"csrf_token": token, "text": "<i>note</i>"})
     fragment = hub.client.get("/console/cases/1/transcript?after=0")
     assert fragment.headers["x-case-status"] == "claimed" and "Olá" in fragment.text
@@ -188,3 +192,29 @@ def test_a_phone_call_preference_shows_a_call_button(hub):
     login(hub.client, "ana@example.org")
     page = hub.client.get("/console/cases/1")
     assert 'id="contact-action" href="tel:+351910000006"' in page.text
+
+
+def test_a_console_session_ends_after_half_an_hour_away_and_after_a_working_day(hub):
+    from datetime import timedelta
+
+    from core.db import utcnow
+
+    caseworker(hub.db, "ana@example.org")
+    start = utcnow()
+    hub.clock.fixed = start
+    assert login(hub.client, "ana@example.org").headers["location"] == "/console/"
+
+    def at(minutes: float) -> int:
+        hub.clock.fixed = start + timedelta(minutes=minutes)
+        return hub.client.get("/console/", follow_redirects=False).status_code
+
+    assert at(29) == 200
+    assert at(58) == 200  # each page she opens keeps it alive for half an hour more
+    hub.clock.fixed = start + timedelta(minutes=87)
+    assert hub.client.get("/console/queue/fragment", follow_redirects=False).status_code == 200
+    assert at(89) == 303  # the page refreshing itself is not her: 31 minutes idle ends it
+    assert login(hub.client, "ana@example.org").headers["location"] == "/console/"
+    start = hub.clock.fixed
+    for minutes in range(20, 12 * 60, 20):
+        assert at(minutes) == 200
+    assert at(12 * 60 + 1) == 303  # never longer than a working day, however active

@@ -34,3 +34,25 @@ def test_scopes_are_ordered_and_checked(sqlite_db):
     assert not auth.allows("bogus", "act")  # an unknown scope reads at most
     with sqlite_db.transaction() as s, pytest.raises(Invalid, match="scope"):
         auth.create_token(s, _cw(s), scope="admin")
+
+
+def test_the_api_refuses_what_a_tokens_scope_does_not_allow_and_expired_tokens(hub):
+    from tests.handoff.helpers import handed_over
+
+    handed_over(hub.app, "+351910000031")
+    with hub.db.transaction() as s:
+        cw = _cw(s)
+        _r, reader = auth.create_token(s, cw, scope="read")
+        _a, actor = auth.create_token(s, cw, scope="act")
+        _o, old = auth.create_token(s, cw, days=1, now=utcnow() - timedelta(days=2))
+
+    def call(method: str, path: str, token: str):
+        return hub.client.request(method, path, headers={"Authorization": f"Bearer {token}"})
+
+    assert call("GET", "/api/v1/cases", reader).status_code == 200
+    refused = call("POST", "/api/v1/cases/1/claim", reader)
+    assert refused.status_code == 403 and "needs act" in refused.json()["detail"]
+    assert call("POST", "/api/v1/cases/1/claim", actor).status_code == 200
+    assert call("GET", "/api/v1/audit", actor).status_code == 403  # supervising needs supervise
+    expired = call("GET", "/api/v1/me", old)
+    assert expired.status_code == 401 and "expired" in expired.json()["detail"]
