@@ -128,6 +128,7 @@ def list_cases(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) 
 @endpoint()
 def get_case(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
     found, handoff = queue.get_case(s, _case_id(request)), _handoff(request)
+    views.must_read(s, cw, found)
     queue.audit(s, cw, "view", found.id)
     return 200, case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language)
 
@@ -136,6 +137,8 @@ def get_case(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) ->
 def get_messages(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
     after = given_id(request.query_params.get("after", "0"), "after")
     found = queue.get_case(s, _case_id(request))
+    views.must_read(s, cw, found)
+    queue.audit(s, cw, "read_transcript", found.id)
     return 200, {"items": transcript(s, found.conversation_id, after)}
 
 

@@ -247,6 +247,7 @@ def _case_id(request: Request) -> int:
 @page()
 def case_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
     found, handoff = queue.get_case(s, _case_id(request)), _handoff(request)
+    views.must_read(s, cw, found)  # refused: back to the queue, saying why
     queue.audit(s, cw, "view", found.id)
     card = case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language)
     return _render(request, "case.html", cw, csrf=sess.csrf, case=card, error=_flash(request),
@@ -259,6 +260,7 @@ def transcript_fragment(s: Session, cw: Caseworker, sess: ConsoleSession, reques
                         form: dict[str, str]) -> Response:
     after = given_id(request.query_params.get("after") or "0", "after")
     found = queue.get_case(s, _case_id(request))
+    views.must_read(s, cw, found)
     messages = transcript(s, found.conversation_id, after)
     response = _render(request, "_messages.html", cw, messages=messages)
     response.headers["X-Case-Status"] = found.status

@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from core import store
 from core.models import Conversation
 from handoff import queue
 from handoff.cards import case_summary, conversation_item, names_of
+from handoff.errors import Forbidden
 from handoff.models import AuditEntry, Case, Caseworker
 from handoff.sla import Policy
 
@@ -27,16 +28,50 @@ __all__ = [
     "bot_conversations",
     "case_list",
     "find_caseworker",
+    "must_read",
     "person_conversations",
+    "reads",
 ]
+
+
+SUPERVISORS = ("supervisor", "admin")
+# What a caseworker did on a case that shows they held it (a claim, or work on it).
+HELD = ("claim", "reply", "note", "close", "release")
+
+
+def _held(cw: Caseworker) -> Any:
+    return exists().where(AuditEntry.caseworker_id == cw.id, AuditEntry.case_id == Case.id,
+                          AuditEntry.action.in_(HELD))
+
+
+def reads(session: Session, cw: Caseworker, case: Case) -> bool:
+    """Need to know: supervisors read every case; a caseworker the one they hold or held."""
+    if cw.role in SUPERVISORS or case.assignee_id == cw.id:
+        return True
+    return bool(session.scalar(select(_held(cw)).where(Case.id == case.id)))
+
+
+def must_read(session: Session, cw: Caseworker, case: Case) -> None:
+    """Refuse, saying what may be known: that the case exists, its status and who holds it."""
+    if reads(session, cw, case):
+        return
+    if case.status == "queued":
+        raise Forbidden(f"case {case.id} is in the queue: claim it to read it")
+    holder = names_of(session).get(case.assignee_id or 0) if case.status == "claimed" else None
+    raise Forbidden(f"case {case.id} is with {holder}" if holder else
+                    f"case {case.id} is {case.status}: only those who held it and supervisors read it")
 
 
 def case_list(session: Session, cw: Caseworker, status: str | None, policy: Policy,
               now: datetime) -> list[dict[str, Any]]:
     """Cases with ``status``: open ones in this caseworker's queue order, closed ones newest
-    first; without a status, every case not closed."""
+    first (for a caseworker, those they held); without a status, every case not closed."""
     stmt = queue.ordered(cw, status) if status != "closed" else select(Case).where(
         Case.status == "closed").order_by(Case.closed_at.desc())
+    if status == "closed":
+        queue.audit(session, cw, "list_closed", None)
+        if cw.role not in SUPERVISORS:
+            stmt = stmt.where(_held(cw))
     if status is None:
         stmt = stmt.where(Case.status != "closed")
     names = names_of(session)

@@ -60,6 +60,11 @@ def test_case_list_and_card_fields(queued):
                 "priority", "reasons", "waiting_seconds", "sla"):
         assert key in item
     assert (item["language"], item["programme"], item["eligibility"]) == ("pt_BR", "arvore", "likely_eligible")
+    # Need to know: a queued case's card is for whoever claims it (or a supervisor).
+    waiting = client.get(f"/api/v1/cases/{queued.case_id}", headers=bearer(queued.ana))
+    assert waiting.status_code == 403 and "claim it to read it" in waiting.json()["detail"]
+    assert client.get(f"/api/v1/cases/{queued.case_id}/messages", headers=bearer(queued.ana)).status_code == 403
+    assert client.post(f"/api/v1/cases/{queued.case_id}/claim", headers=bearer(queued.ana)).status_code == 200
     card = client.get(f"/api/v1/cases/{queued.case_id}", headers=bearer(queued.ana)).json()
     assert card["address"] == PHONE and card["record"]["travel_document"] == "valid_passport"
     assert [m["author"] for m in card["transcript"]][:2] == ["person", "bot"]  # oldest first
@@ -77,6 +82,8 @@ def test_card_labels_follow_the_caseworkers_language(queued):
 
         find_by_email(s, "ana@example.org").ui_language = "pt"
         find_by_email(s, "rui@example.org").ui_language = "en"
+        for email in ("ana@example.org", "rui@example.org"):  # both may read it
+            find_by_email(s, email).role = "supervisor"
     pt = queued.client.get(f"/api/v1/cases/{queued.case_id}", headers=bearer(queued.ana)).json()
     en = queued.client.get(f"/api/v1/cases/{queued.case_id}", headers=bearer(queued.rui)).json()
     assert {"label": "Documento de viagem", "field": "travel_document", "value": "passaporte válido"} in pt["record_labelled"]
@@ -220,10 +227,12 @@ def test_export_and_audit_log_are_for_supervisors_and_audited(queued):
     assert client.get(f"/api/v1/cases/{cid}/export", headers=bearer(queued.ana)).status_code == 403
     exported = client.get(f"/api/v1/cases/{cid}/export", headers=bearer(queued.sup))
     assert exported.status_code == 200 and exported.json()["transcript"]
+    client.post(f"/api/v1/cases/{cid}/claim", headers=bearer(queued.ana))
     client.get(f"/api/v1/cases/{cid}", headers=bearer(queued.ana))
     assert client.get("/api/v1/audit", headers=bearer(queued.ana)).status_code == 403
     log = client.get(f"/api/v1/audit?case_id={cid}", headers=bearer(queued.sup)).json()["items"]
-    assert [(e["action"], e["caseworker"]) for e in log[:2]] == [("view", "ana"), ("export", "sup")]
+    assert [(e["action"], e["caseworker"]) for e in log[:3]] == [("view", "ana"), ("claim", "ana"),
+                                                                  ("export", "sup")]
     assert log[-1]["action"] == "open"
 
 

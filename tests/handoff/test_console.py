@@ -123,7 +123,7 @@ def test_case_card_escapes_what_the_person_wrote_and_actions_work(hub):
     from tests.handoff.helpers import say
 
     say(hub.app, "<script>alert(1)</script> & <b>bold</b>", "+351910000005")
-    caseworker(hub.db, "ana@example.org")
+    caseworker(hub.db, "ana@example.org", role="supervisor")  # reads a case before claiming it
     login(hub.client, "ana@example.org")
     page = hub.client.get("/console/cases/1")
     assert "<script>alert(1)</script>" not in page.text
@@ -188,7 +188,7 @@ def test_a_phone_call_preference_shows_a_call_button(hub):
         conv = s.get(Conversation, conv_id)
         conv.record = {**(conv.record or {}), "contact_preference": "phone_call",
                        "contact_phone": "this_number"}
-    caseworker(hub.db, "ana@example.org")
+    caseworker(hub.db, "ana@example.org", role="supervisor")
     login(hub.client, "ana@example.org")
     page = hub.client.get("/console/cases/1")
     assert 'id="contact-action" href="tel:+351910000006"' in page.text

@@ -81,10 +81,10 @@ def test_the_largest_id_a_row_can_have_is_an_ordinary_miss(desk):
 ])
 def test_messages_after_is_strict(desk, after, detail):
     response = desk.client.get(f"/api/v1/cases/{desk.case_id}/messages", params={"after": after},
-                               headers=bearer(desk.ana))
+                               headers=bearer(desk.sup))
     _plain(response)
     assert (response.status_code, response.json()) == (400, {"detail": detail})
-    fine = desk.client.get(f"/api/v1/cases/{desk.case_id}/messages?after=0", headers=bearer(desk.ana))
+    fine = desk.client.get(f"/api/v1/cases/{desk.case_id}/messages?after=0", headers=bearer(desk.sup))
     assert fine.status_code == 200 and fine.json()["items"]
 
 
