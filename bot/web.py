@@ -26,6 +26,7 @@ from bot.app import App
 from bot.middleware import Guard
 from bot.worker import close_channels, jobs, register_webhooks, start_channels
 from channels.base import Inbound
+from core.http import client_address
 from core.secret import reveal
 from handoff import web as handoff_web
 
@@ -58,8 +59,7 @@ def _may_read_metrics(request: Request) -> bool:
     if token:
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
-    host = request.client.host if request.client else ""
-    return not settings.production or host in LOOPBACK
+    return not settings.production or client_address(request) in LOOPBACK
 
 
 async def metrics(request: Request) -> Response:

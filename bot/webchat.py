@@ -21,7 +21,7 @@ from channels.base import Inbound
 from channels.webchat import WebChatChannel
 from core import store
 from core.db import Database
-from core.http import error, read_json
+from core.http import client_address, error, read_json
 from core.models import Contact
 from core.pipeline import Turn
 
@@ -71,12 +71,8 @@ def _slow_down(wait: float, detail: str) -> JSONResponse:
                         headers={"Retry-After": str(seconds)})
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 async def create(request: Request) -> JSONResponse:
-    wait = _app(request).limits.chat_sessions.hit(_client(request))
+    wait = _app(request).limits.chat_sessions.hit(client_address(request))
     if wait:  # refused before anything is stored: no contact row for a flood of sessions
         return _slow_down(wait, "too many new chats from this address; try again shortly")
     body = await read_json(request, allow_empty=True)

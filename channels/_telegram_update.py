@@ -23,30 +23,14 @@ __all__ = [
     "plain_text",
     "shape_problem",
     "to_inbound",
-    "without_surrogates",
 ]
 
 CALLBACK_LIMIT = 64  # bytes of UTF-8, not characters
 _MEDIA = ("sticker", "photo", "voice", "video", "video_note", "document", "audio", "animation")
 # Deep-link payloads are [A-Za-z0-9_-]{1,64}; anyone can type "/start <anything>", so keep only those.
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _INT64 = (-(2**63), 2**63 - 1)  # Telegram's ids fit in 52 bits; anything past 64 is not an id
 _LAST_SECOND = 253_402_300_799  # 9999-12-31 23:59:59 UTC, the last time a datetime can hold
-
-
-def without_surrogates(value: Any) -> Any:
-    """``value`` (parsed JSON) with each lone surrogate in its strings replaced by U+FFFD.
-
-    JSON may carry "\\ud800" alone, which no UTF-8 text can hold: kept as it is, the message
-    could not be stored or encrypted. Replaced, what the person wrote is still received."""
-    if type(value) is str:
-        return value if value.isascii() or not _SURROGATE.search(value) else _SURROGATE.sub("\ufffd", value)
-    if type(value) is dict:
-        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
-    if type(value) is list:
-        return [without_surrogates(v) for v in value]
-    return value
 
 
 # -- the shape of the parts of an update we read -----------------------------------------------

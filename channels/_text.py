@@ -1,10 +1,15 @@
-"""Splitting long texts into messages at clean boundaries (paragraph, line, sentence, word)."""
+"""Splitting long texts into messages at clean boundaries (paragraph, line, sentence, word),
+and cleaning text that arrived as JSON."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["split_text", "utf16_len"]
+__all__ = ["split_text", "utf16_len", "without_surrogates"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Boundaries in order of preference. A cut at a weaker boundary near the limit beats a cut at a
 # stronger one early in the text, which would leave a stub of a message; hence the minimum fill.
@@ -52,3 +57,16 @@ def _clean_cut(head: str, limit: int) -> int:
         if at > 0 and (at >= len(head) * _MIN_FILL or boundary == " "):
             return at + keep
     return len(head)  # one unbroken word longer than the limit: a hard cut is all that is left
+
+
+def without_surrogates(value: Any) -> Any:
+    """``value`` (parsed JSON) with every lone surrogate ("\\ud800", which JSON allows and UTF-8
+    cannot hold) in its strings replaced by U+FFFD: kept as it is, the message could not be
+    stored or encrypted; replaced, what the person wrote is still received."""
+    if type(value) is str:
+        return value if value.isascii() or not _SURROGATE.search(value) else _SURROGATE.sub("\ufffd", value)
+    if type(value) is dict:
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    if type(value) is list:
+        return [without_surrogates(v) for v in value]
+    return value

@@ -29,9 +29,8 @@ from channels._telegram_update import (
     plain_text,
     shape_problem,
     to_inbound,
-    without_surrogates,
 )
-from channels._text import split_text
+from channels._text import split_text, without_surrogates
 from channels.base import (
     BadRequest,
     Capabilities,

@@ -3,30 +3,30 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+
+from channels._text import without_surrogates
 
 __all__ = [
     "MAX_BODY",
     "MAX_ID",
     "BadNumber",
     "OutOfRange",
+    "client_address",
     "error",
     "json_id",
     "parse_id",
     "read_body",
     "read_json",
-    "without_surrogates",
 ]
 
 MAX_BODY = 64 * 1024  # bytes; no legitimate webhook or chat message comes close
 # The largest id a row can have: every id column is an INTEGER, 32 bits in PostgreSQL (SQLite's
 # go to 2**63 - 1). A larger one is refused before it reaches the database, which would fail.
 MAX_ID = 2**31 - 1
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class BadNumber(ValueError):
@@ -88,16 +88,9 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes | JSONResp
     return b"".join(chunks)
 
 
-def without_surrogates(value: Any) -> Any:
-    """``value`` (parsed JSON) with every lone surrogate ("\\ud800", which JSON allows and UTF-8
-    cannot hold) in its strings replaced by U+FFFD, so that what was said can still be stored."""
-    if type(value) is str:
-        return value if value.isascii() or not _SURROGATE.search(value) else _SURROGATE.sub("\ufffd", value)
-    if type(value) is dict:
-        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
-    if type(value) is list:
-        return [without_surrogates(v) for v in value]
-    return value
+def client_address(request: Request) -> str:
+    """Where the request came from, as the server saw it (behind a proxy, what it forwarded)."""
+    return request.client.host if request.client else "unknown"
 
 
 async def read_json(request: Request, allow_empty: bool = False) -> dict[str, Any] | JSONResponse:

@@ -37,7 +37,7 @@ __all__ = ["routes"]
 Result = tuple[int, Any]
 Work = Callable[[Session, Caseworker, Request, dict[str, Any]], Result]
 Endpoint = Callable[[Request], Awaitable[Response]]
-SUPERVISORS = ("supervisor", "admin")
+SUPERVISORS = views.SUPERVISORS
 
 
 def _app(request: Request) -> HandoffApp:

@@ -26,6 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from core.http import client_address
 from handoff import auth, queue, views
 from handoff.cards import case_detail, transcript
 from handoff.errors import HandoffError, Invalid, NotFound, given_id, path_id
@@ -178,7 +179,7 @@ async def login(request: Request) -> Response:
     if not hmac.compare_digest(_form_value(form, "csrf_token"), request.cookies.get(LOGIN_CSRF, "-")):
         return JSONResponse({"detail": "missing or wrong CSRF token"}, status_code=403)
     # Throttled by where the tries come from, before the password is even checked.
-    where, logins = request.client.host if request.client else "unknown", _handoff(request).logins
+    where, logins = client_address(request), _handoff(request).logins
     if logins.wait(where):
         return RedirectResponse("/console/login?failed=wait", status_code=303)
     value = await run_in_threadpool(

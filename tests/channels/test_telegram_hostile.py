@@ -7,17 +7,14 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from starlette.testclient import TestClient
 
 from channels.base import BadRequest
-from channels.fakes import FakeTelegramAPI
 from channels.fakes.telegram_api import callback_update, text_update
 from channels.telegram import TelegramChannel
+from tests.bot import test_webhooks
 from tests.channels.conftest import TOKEN, load
 
 SECRET = "s3cr3t-Token_abc"
@@ -168,34 +165,18 @@ def test_recorded_updates_still_pass_the_shape_check() -> None:
 # -- end to end: through the webhook, stored encrypted, answered ----------------------------------
 
 
-BOT_TOKEN = "123456:TEST-token"
-PUBLIC = "https://intake.example.org"
+# The app with a fake Telegram, as the webhook tests build it.
+app_with_fake_telegram = test_webhooks.telegram
+WEBHOOK_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": test_webhooks.SECRET}
 
 
-@pytest.fixture
-def telegram(db, tmp_path: Path) -> Iterator[tuple[TestClient, FakeTelegramAPI, object]]:
-    from bot.app import build
-    from bot.web import create_app
-    from tests.bot.conftest import settings_for
-
-    fake = FakeTelegramAPI(token=BOT_TOKEN)
-    with fake.serve() as base_url:
-        settings = settings_for(
-            db, tmp_path, TELEGRAM_BOT_TOKEN=BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET=SECRET,
-            TELEGRAM_API_BASE_URL=base_url, INTAKE_PUBLIC_URL=PUBLIC, INTAKE_OUTBOX_POLL_SECONDS="0.2",
-        )
-        app = build(settings)
-        with TestClient(create_app(app)) as client:
-            yield client, fake, app
-
-
-def test_a_lone_surrogate_through_the_webhook_is_stored_and_answered(telegram) -> None:
+def test_a_lone_surrogate_through_the_webhook_is_stored_and_answered(app_with_fake_telegram) -> None:
     from core.models import Message
 
-    client, fake, app = telegram
+    client, fake, app = app_with_fake_telegram
     update = {"update_id": 2001, **text_update(42, "Ol\u00e1, \uffff quero voltar para casa", "pt")}
     response = client.post("/webhooks/telegram", content=_lone(update),
-                           headers={**HEADERS, "content-type": "application/json"})
+                           headers={**WEBHOOK_HEADERS, "content-type": "application/json"})
     assert response.status_code == 200, response.text
     deadline = time.monotonic() + 15
     while not fake.delivered and time.monotonic() < deadline:
@@ -206,14 +187,14 @@ def test_a_lone_surrogate_through_the_webhook_is_stored_and_answered(telegram) -
     assert said == ["Olá, \ufffd quero voltar para casa"]
 
 
-def test_a_wrong_shape_through_the_webhook_is_400_in_words(telegram) -> None:
-    client, _fake, _app = telegram
+def test_a_wrong_shape_through_the_webhook_is_400_in_words(app_with_fake_telegram) -> None:
+    client, _fake, _app = app_with_fake_telegram
     for text, problem in [({"a": 1}, "message.text must be a string"), (5, "message.text must be a string")]:
         update = {"update_id": 2002, **text_update(42, "x", "pt")}
         update["message"]["text"] = text
-        response = client.post("/webhooks/telegram", json=update, headers=HEADERS)
+        response = client.post("/webhooks/telegram", json=update, headers=WEBHOOK_HEADERS)
         assert (response.status_code, response.json()) == (400, {"detail": f"malformed update: {problem}"})
     huge = {"update_id": 2003, **text_update(42, "x", "pt")}
     huge["message"]["date"] = 10**30
-    response = client.post("/webhooks/telegram", json=huge, headers=HEADERS)
+    response = client.post("/webhooks/telegram", json=huge, headers=WEBHOOK_HEADERS)
     assert (response.status_code, response.json()) == (400, {"detail": "malformed update: message.date is out of range"})

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from channels._text import without_surrogates
 from core.http import (
     MAX_ID,
     BadNumber,
@@ -21,7 +22,6 @@ from core.http import (
     parse_id,
     read_body,
     read_json,
-    without_surrogates,
 )
 
 

@@ -65,6 +65,14 @@ def page(served) -> Iterator[object]:
         browser.close()
 
 
+def sign_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/console/")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_selector("li.case[data-case='1']")
+
+
 def test_caseworker_works_a_case_in_the_browser(served, page):
     from playwright.sync_api import expect
 
@@ -75,11 +83,7 @@ def test_caseworker_works_a_case_in_the_browser(served, page):
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
-    page.goto(f"{base}/console/")
-    page.fill("input[name=email]", "ana@example.org")
-    page.fill("input[name=password]", "correct horse battery")
-    page.click("button[type=submit]")
-    page.wait_for_selector("li.case[data-case='1']")
+    sign_in(page, base, "ana@example.org")
 
     # A new person reaches the queue while the caseworker watches: no reload needed.
     page.evaluate("window.__stayed = true")
@@ -121,11 +125,7 @@ def test_back_after_logout_shows_no_personal_data(served, page):
     handed_over(app, PHONE, "sms", language="en")
     say(app, "My employer keeps my passport, Rua das Flores 12", PHONE)
     caseworker(app.db, "rui@example.org")
-    page.goto(f"{base}/console/")
-    page.fill("input[name=email]", "rui@example.org")
-    page.fill("input[name=password]", "correct horse battery")
-    page.click("button[type=submit]")
-    page.wait_for_selector("li.case[data-case='1']")
+    sign_in(page, base, "rui@example.org")
     page.click("li.case[data-case='1'] button.claim")
     page.wait_for_url(f"{base}/console/cases/1")
     assert "Rua das Flores" in page.inner_text("#transcript")
