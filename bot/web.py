@@ -26,7 +26,7 @@ from bot.app import App
 from bot.middleware import Guard
 from bot.worker import close_channels, jobs, register_webhooks, start_channels
 from channels.base import Inbound
-from core.http import client_address
+from core.http import client_address, is_local
 from core.secret import reveal
 from handoff import web as handoff_web
 
@@ -48,9 +48,6 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"database": "ok" if ok else "unreachable"}, status_code=200 if ok else 503)
 
 
-LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
-
-
 def _may_read_metrics(request: Request) -> bool:
     """With INTAKE_METRICS_TOKEN, its bearer; without, in production only this host (a
     scraper beside the app), in development anyone who reaches the port."""
@@ -59,7 +56,7 @@ def _may_read_metrics(request: Request) -> bool:
     if token:
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
-    return not settings.production or client_address(request) in LOOPBACK
+    return not settings.production or is_local(client_address(request))
 
 
 async def metrics(request: Request) -> Response:

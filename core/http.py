@@ -11,12 +11,14 @@ from starlette.responses import JSONResponse
 from channels._text import without_surrogates
 
 __all__ = [
+    "LOOPBACK",
     "MAX_BODY",
     "MAX_ID",
     "BadNumber",
     "OutOfRange",
     "client_address",
     "error",
+    "is_local",
     "json_id",
     "parse_id",
     "read_body",
@@ -88,9 +90,17 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes | JSONResp
     return b"".join(chunks)
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
 def client_address(request: Request) -> str:
     """Where the request came from, as the server saw it (behind a proxy, what it forwarded)."""
     return request.client.host if request.client else "unknown"
+
+
+def is_local(address: str) -> bool:
+    """This host: a tool beside the app, or a local proxy that forwarded no client address."""
+    return address in LOOPBACK
 
 
 async def read_json(request: Request, allow_empty: bool = False) -> dict[str, Any] | JSONResponse:

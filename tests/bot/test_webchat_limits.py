@@ -67,3 +67,11 @@ def test_a_stranger_cannot_spend_a_chats_allowance(limited):
         assert client.post(path, json={"text": "x"}, headers={"Authorization": "Bearer wrong"}).status_code == 401
     assert client.post(path, json={"text": "hi"},
                        headers={"Authorization": f"Bearer {started['token']}"}).status_code == 200
+
+
+def test_this_host_is_not_counted_as_one_address_for_everyone(db, tmp_path: Path):
+    app = build(settings_for(db, tmp_path, INTAKE_WEBCHAT_SESSIONS_PER_MINUTE="3"))
+    with TestClient(create_app(app), client=("127.0.0.1", 5000)) as local:
+        assert [local.post("/api/chat/sessions", json={}).status_code for _ in range(5)] == [201] * 5
+    with TestClient(create_app(app), client=("198.51.100.7", 5000)) as remote:
+        assert [remote.post("/api/chat/sessions", json={}).status_code for _ in range(4)] == [201] * 3 + [429]
