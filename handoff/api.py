@@ -28,6 +28,7 @@ from handoff.errors import Forbidden, HandoffError, Invalid, body_id, given_id, 
 from handoff.models import Case, Caseworker
 from handoff.openapi import document
 from handoff.reply import preview, send_reply, templates
+from handoff.reveal import reveal, revealed
 
 if TYPE_CHECKING:
     from handoff.service import Handoff, HandoffApp
@@ -130,7 +131,8 @@ def get_case(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) ->
     found, handoff = queue.get_case(s, _case_id(request)), _handoff(request)
     views.must_read(s, cw, found)
     queue.audit(s, cw, "view", found.id)
-    return 200, case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language)
+    shown = revealed(s, cw, found, handoff.clock()) is not None
+    return 200, case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language, revealed=shown)
 
 
 @endpoint()
@@ -139,7 +141,18 @@ def get_messages(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]
     found = queue.get_case(s, _case_id(request))
     views.must_read(s, cw, found)
     queue.audit(s, cw, "read_transcript", found.id)
-    return 200, {"items": transcript(s, found.conversation_id, after)}
+    shown = revealed(s, cw, found, _handoff(request).clock()) is not None
+    return 200, {"items": transcript(s, found.conversation_id, after, revealed=shown)}
+
+
+@endpoint(body=True)
+def reveal_address(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> Result:
+    """The address and the number to call, for a reason the audit keeps."""
+    found, handoff = queue.get_case(s, _case_id(request)), _handoff(request)
+    done = reveal(s, cw, found, body.get("reason"), body.get("note"), handoff.clock())
+    card = case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language, revealed=True)
+    return 200, {"case_id": found.id, "address": card["address"], "contact": card["contact"],
+                 **done.as_json()}
 
 
 @endpoint(needs="act")
@@ -201,7 +214,7 @@ def export(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> R
     _supervisor(cw, "only supervisors export cases")
     found, handoff = queue.get_case(s, _case_id(request)), _handoff(request)
     queue.audit(s, cw, "export", found.id)
-    return 200, case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language)
+    return 200, case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language, revealed=True)
 
 
 @endpoint(wake=True, needs="supervise")
@@ -234,8 +247,14 @@ def conversations(s: Session, cw: Caseworker, request: Request, _: dict[str, Any
 @endpoint(needs="supervise")
 def audit_log(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
     _supervisor(cw, "only supervisors read the audit log")
-    case_id = request.query_params.get("case_id", "")
-    return 200, {"items": views.audit_log(s, given_id(case_id, "case_id") if case_id else None)}
+    query = request.query_params
+    case_id, who, action = query.get("case_id", ""), query.get("caseworker_id", ""), query.get("action", "")
+    if action and not (action.isascii() and action.replace("_", "").isalpha() and len(action) <= 32):
+        raise Invalid("action is one word, such as reveal or read_transcript")
+    items = views.audit_log(s, given_id(case_id, "case_id") if case_id else None,
+                            given_id(who, "caseworker_id") if who else None, action or None)
+    queue.audit(s, cw, "view_audit", None)
+    return 200, {"items": items}
 
 
 @endpoint()
@@ -271,6 +290,7 @@ def routes() -> list[Route]:
         Route(f"{base}/cases/{{case_id}}/claim", claim, methods=["POST"]),
         Route(f"{base}/cases/{{case_id}}/release", release, methods=["POST"]),
         Route(f"{base}/cases/{{case_id}}/reassign", reassign, methods=["POST"]),
+        Route(f"{base}/cases/{{case_id}}/reveal", reveal_address, methods=["POST"]),
         Route(f"{base}/cases/{{case_id}}/messages", get_messages, methods=["GET"]),
         Route(f"{base}/cases/{{case_id}}/messages", reply, methods=["POST"]),
         Route(f"{base}/cases/{{case_id}}/notes", note, methods=["POST"]),

@@ -1,11 +1,14 @@
 """The case card: a case as the API returns it and the console shows it.
 
 The intake record and the outcome are labelled in the caseworker's language; the transcript
-stays in the language the person wrote in, oldest first.
+stays in the language the person wrote in, oldest first. The person's address, the number they
+gave and any long number they wrote stay masked until a reader reveals them (handoff.reveal):
+a glance over a shoulder, or a screen left open, shows the last two digits and nothing more.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +22,26 @@ from handoff.models import Case, CaseNote, Caseworker
 from handoff.reply import blocked_reason
 from handoff.sla import Policy
 
-__all__ = ["case_detail", "case_summary", "conversation_item", "how_to_reach", "transcript"]
+__all__ = ["case_detail", "case_summary", "conversation_item", "how_to_reach", "mask", "mask_numbers",
+           "transcript"]
+
+SHOWN = 2  # trailing characters a masked value keeps, enough to tell two people apart
+# A phone number, a passport or an account number written in a message: nine digits or more,
+# perhaps split by spaces, dots, dashes or brackets, perhaps after a "+".
+_LONG_NUMBER = re.compile(r"\+?\d(?:[\s.\-()]*\d){8,}")
+
+
+def mask(value: str | None) -> str | None:
+    """``value`` with all but its last characters hidden: "•••••••••••41"."""
+    if not value:
+        return value
+    return "•" * max(0, len(value) - SHOWN) + value[-SHOWN:]
+
+
+def mask_numbers(text: str) -> str:
+    """``text`` with every long number in it masked, the rest as written."""
+    return _LONG_NUMBER.sub(lambda m: mask(re.sub(r"\D", "", m.group())) or "", text)
+
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -56,7 +78,10 @@ def case_summary(case: Case, policy: Policy, now: datetime, names: dict[int, str
     }
 
 
-def transcript(session: Session, conversation_id: int, after: int = 0) -> list[dict[str, Any]]:
+def transcript(session: Session, conversation_id: int, after: int = 0,
+               revealed: bool = False) -> list[dict[str, Any]]:
+    """Messages after id ``after``, oldest first; the person's long numbers masked unless
+    ``revealed``."""
     rows = session.scalars(
         select(Message)
         .where(Message.conversation_id == conversation_id, Message.id > after)
@@ -67,7 +92,7 @@ def transcript(session: Session, conversation_id: int, after: int = 0) -> list[d
             "id": m.id,
             "direction": m.direction,
             "author": m.author,
-            "text": m.body,
+            "text": m.body if revealed or m.direction == "out" else mask_numbers(m.body),
             "status": m.status,
             "at": _iso(m.created_at),
         }
@@ -79,17 +104,24 @@ def names_of(session: Session) -> dict[int, str]:
     return {cw.id: cw.name for cw in session.scalars(select(Caseworker))}
 
 
-def case_detail(session: Session, case: Case, policy: Policy, now: datetime, lang: str) -> dict[str, Any]:
-    """The full case card; ``lang`` (pt|en) is the caseworker's language for labels."""
+def case_detail(session: Session, case: Case, policy: Policy, now: datetime, lang: str,
+                revealed: bool = False) -> dict[str, Any]:
+    """The full case card; ``lang`` (pt|en) is the caseworker's language for labels. Unless
+    ``revealed``, the address and the numbers in it are masked."""
     conv = session.get(Conversation, case.conversation_id)
     contact = session.get(Contact, case.contact_id)
     record: dict[str, Any] = dict(conv.record or {}) if conv else {}
+    address = contact.address if contact else None
+    reach = how_to_reach(record, address, lang)
+    if not revealed:
+        record, address, reach = _masked(record), mask(address), _masked_reach(reach)
     names = names_of(session)
     notes = session.scalars(select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id))
     out = case_summary(case, policy, now, names)
     out.update(
         {
-            "address": contact.address if contact else None,
+            "address": address,
+            "address_revealed": revealed,
             "record": record,
             "record_labelled": [
                 {"field": k, "label": field_label(k, lang), "value": value_label(v, lang)}
@@ -102,18 +134,31 @@ def case_detail(session: Session, case: Case, policy: Policy, now: datetime, lan
                 "reasons": [code_label(r, lang) for r in case.reasons or []],
             },
             "rules_version": (conv.outcome or {}).get("rules_version") if conv else None,
-            "transcript": transcript(session, case.conversation_id),
+            "transcript": transcript(session, case.conversation_id, revealed=revealed),
             "notes": [
                 {"id": n.id, "text": n.body, "author": names.get(n.caseworker_id or 0, ""), "at": _iso(n.created_at)}
                 for n in notes
             ],
-            "contact": how_to_reach(record, contact.address if contact else None, lang),
+            "contact": reach,
             "contact_status": contact.status if contact else None,
             "can_send": None if contact is None else blocked_reason(contact, case.channel, now) is None,
             "blocked_reason": None if contact is None else blocked_reason(contact, case.channel, now),
         }
     )
     return out
+
+
+def _masked(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with the number the person gave masked (not the "this_number" code)."""
+    number = record.get("contact_phone")
+    if isinstance(number, str) and number != "this_number":
+        return record | {"contact_phone": mask(number)}
+    return record
+
+
+def _masked_reach(reach: dict[str, Any]) -> dict[str, Any]:
+    """How to reach the person, without the number to dial until it is revealed."""
+    return reach | {"phone": mask(reach["phone"]), "action": None} if reach["phone"] else reach
 
 
 def how_to_reach(record: dict[str, Any], address: str | None, lang: str) -> dict[str, Any]:
@@ -143,7 +188,7 @@ def conversation_item(session: Session, conv: Conversation) -> dict[str, Any]:
         "status": conv.status,
         "language": conv.language,
         "expecting": conv.expecting,
-        "record": conv.record or {},
+        "record": _masked(dict(conv.record or {})),
         "outcome": conv.outcome,
         "case_id": open_case,
         "state": conv.state,

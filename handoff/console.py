@@ -29,10 +29,11 @@ from starlette.staticfiles import StaticFiles
 from core.http import client_address
 from handoff import auth, queue, views
 from handoff.cards import case_detail, transcript
-from handoff.errors import HandoffError, Invalid, NotFound, given_id, path_id
-from handoff.i18n import LANGUAGES, code_label, t
+from handoff.errors import Forbidden, HandoffError, Invalid, NotFound, given_id, path_id
+from handoff.i18n import AUDITED, LANGUAGES, action_label, code_label, reason_label, t
 from handoff.models import Caseworker, ConsoleSession
 from handoff.reply import preview, send_reply, templates
+from handoff.reveal import REASONS, REVEAL_FOR, reveal, revealed
 
 if TYPE_CHECKING:
     from handoff.service import Handoff, HandoffApp
@@ -79,6 +80,7 @@ def _render(request: Request, name: str, cw: Caseworker | None, **context: Any) 
     zone = _handoff(request).policy.office.zone
     html = _env.get_template(name).render(
         t=lambda key: t(key, lang), label=lambda code: code_label(code, lang),
+        action_label=lambda code: action_label(code, lang), reason_label=lambda code: reason_label(code, lang),
         local=functools.partial(_local, zone), lang=lang, me=cw, **context,
     )
     response = HTMLResponse(html)
@@ -250,10 +252,13 @@ def case_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request
     found, handoff = queue.get_case(s, _case_id(request)), _handoff(request)
     views.must_read(s, cw, found)  # refused: back to the queue, saying why
     queue.audit(s, cw, "view", found.id)
-    card = case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language)
+    shown = revealed(s, cw, found, handoff.clock())
+    card = case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language, revealed=shown is not None)
     return _render(request, "case.html", cw, csrf=sess.csrf, case=card, error=_flash(request),
                    templates=templates(), outcomes=queue.OUTCOMES, caseworkers=views.active_caseworkers(s),
-                   mine=found.status == "claimed" and found.assignee_id == cw.id)
+                   mine=found.status == "claimed" and found.assignee_id == cw.id,
+                   revealed=shown, hidden_again=shown and (shown.at + REVEAL_FOR).isoformat(),
+                   reasons=REASONS)
 
 
 @page()
@@ -262,7 +267,9 @@ def transcript_fragment(s: Session, cw: Caseworker, sess: ConsoleSession, reques
     after = given_id(request.query_params.get("after") or "0", "after")
     found = queue.get_case(s, _case_id(request))
     views.must_read(s, cw, found)
-    messages = transcript(s, found.conversation_id, after)
+    # Not audited on each poll: the page that started the polling was.
+    shown = revealed(s, cw, found, _handoff(request).clock()) is not None
+    messages = transcript(s, found.conversation_id, after, revealed=shown)
     response = _render(request, "_messages.html", cw, messages=messages)
     response.headers["X-Case-Status"] = found.status
     return response
@@ -294,6 +301,11 @@ def _close(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: 
     return f"/console/cases/{cid}"
 
 
+def _reveal(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: Handoff) -> str:
+    reveal(s, cw, queue.get_case(s, cid), form.get("reason"), form.get("note"), handoff.clock())
+    return f"/console/cases/{cid}"
+
+
 def _reassign(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: Handoff) -> str:
     chosen = form.get("caseworker_id", "")
     to = views.find_caseworker(s, given_id(chosen, "caseworker_id")) if chosen else None
@@ -305,7 +317,7 @@ def _reassign(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handof
 
 ACTIONS: dict[str, Action] = {
     "claim": _claim, "release": _release, "reply": _reply, "note": _note, "close": _close,
-    "reassign": _reassign,
+    "reassign": _reassign, "reveal": _reveal,
 }
 
 
@@ -315,6 +327,24 @@ def act(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form
     if action not in ACTIONS:
         raise NotFound(f"no action {action!r}")
     return RedirectResponse(ACTIONS[action](s, cw, cid, form, _handoff(request)), status_code=303)
+
+
+# -- the audit log (supervisors) ----------------------------------------------------------------
+
+
+@page()
+def audit_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
+    if cw.role not in views.SUPERVISORS:
+        raise Forbidden(t("only_supervisors_audit", cw.ui_language))
+    query = request.query_params
+    case_id, who, action = query.get("case", ""), query.get("who", ""), query.get("action", "")
+    entries = views.audit_log(s, given_id(case_id, "case") if case_id else None,
+                              given_id(who, "who") if who else None,
+                              action if action in AUDITED else None)
+    queue.audit(s, cw, "view_audit", None)
+    return _render(request, "audit.html", cw, csrf=sess.csrf, entries=entries, next_url="/console/audit",
+                   caseworkers=views.active_caseworkers(s), actions=AUDITED,
+                   chosen={"case": case_id, "who": who, "action": action})
 
 
 @page()
@@ -340,6 +370,7 @@ def routes() -> list[BaseRoute]:
             Route("/queue/fragment", queue_fragment),
             Route("/claim-next", claim_next, methods=["POST"]),
             Route("/segments.json", segments),
+            Route("/audit", audit_page),
             Route("/cases/{case_id}", case_page),
             Route("/cases/{case_id}/transcript", transcript_fragment),
             Route("/cases/{case_id}/{action}", act, methods=["POST"]),

@@ -11,7 +11,7 @@ from typing import Any
 
 from dialogs.screening import BY_SMS
 
-__all__ = ["LANGUAGES", "code_label", "field_label", "t", "value_label"]
+__all__ = ["AUDITED", "LANGUAGES", "action_label", "code_label", "field_label", "reason_label", "t", "value_label"]
 
 LANGUAGES = ("pt", "en")
 
@@ -72,6 +72,64 @@ _UI: dict[str, tuple[str, str]] = {
     "contact": ("Contact", "Contacto"),
     "call": ("Call", "Ligar"),
     "text": ("Send SMS", "Enviar SMS"),
+    "address": ("Address", "Endereço"),
+    "masked": ("hidden until you show it", "oculto até o mostrar"),
+    "reveal": ("Show address and numbers", "Mostrar endereço e números"),
+    "reveal_why": ("Why do you need them? (recorded)", "Porque precisa deles? (fica registado)"),
+    "reveal_note": ("In a few words (required for other)", "Em poucas palavras (obrigatório para outro)"),
+    "revealed": ("Shown to you", "Mostrado a si"),
+    "revealed_until": ("hidden again at", "volta a ficar oculto às"),
+    "audit": ("Audit log", "Registo de auditoria"),
+    "audit_intro": ("Who did what, newest first (the latest 500 entries).",
+                    "Quem fez o quê, do mais recente para o mais antigo (as últimas 500 entradas)."),
+    "when": ("When", "Quando"),
+    "who": ("Who", "Quem"),
+    "action": ("Action", "Ação"),
+    "case": ("Case", "Caso"),
+    "detail": ("Detail", "Detalhe"),
+    "filter": ("Filter", "Filtrar"),
+    "anyone": ("anyone", "qualquer pessoa"),
+    "any_action": ("any action", "qualquer ação"),
+    "system": ("system", "sistema"),
+    "only_supervisors_audit": ("Only supervisors read the audit log.",
+                               "Só os supervisores leem o registo de auditoria."),
+}
+
+# What the audit log records (handoff.queue.audit, handoff.reveal), for the audit page.
+_ACTIONS: dict[str, tuple[str, str]] = {
+    "view": ("opened the case card", "abriu a ficha do caso"),
+    "read_transcript": ("read the conversation", "leu a conversa"),
+    "reveal": ("showed the address", "mostrou o endereço"),
+    "list_closed": ("listed closed cases", "listou casos encerrados"),
+    "view_conversations": ("looked a person up", "procurou uma pessoa"),
+    "view_audit": ("read the audit log", "leu o registo de auditoria"),
+    "claim": ("claimed", "assumiu"),
+    "release": ("released", "devolveu à fila"),
+    "auto_release": ("returned to the queue (idle)", "voltou à fila (inativo)"),
+    "reassign": ("reassigned", "reatribuiu"),
+    "reply": ("replied", "respondeu"),
+    "note": ("added a note", "adicionou uma nota"),
+    "close": ("closed", "encerrou"),
+    "export": ("exported", "exportou"),
+    "erase": ("erased the person's data", "apagou os dados da pessoa"),
+    "open": ("case opened", "caso aberto"),
+    "escalate": ("raised the priority (reply overdue)", "subiu a prioridade (resposta em atraso)"),
+    "login": ("signed in", "entrou"),
+    "login_failed": ("wrong password", "palavra-passe errada"),
+    "login_locked": ("account locked after wrong passwords", "conta bloqueada após palavras-passe erradas"),
+    "token_create": ("created an API token", "criou um token da API"),
+    "token_revoke": ("revoked an API token", "revogou um token da API"),
+}
+
+AUDITED = tuple(_ACTIONS)
+
+# Why an address was shown (handoff.reveal.REASONS).
+_REASONS: dict[str, tuple[str, str]] = {
+    "contact_person": ("to contact the person as they asked", "para contactar a pessoa como pediu"),
+    "safety": ("a safety concern", "uma preocupação de segurança"),
+    "referral": ("to refer the person, with their agreement", "para encaminhar a pessoa, com o seu acordo"),
+    "identity": ("to confirm who is writing", "para confirmar quem está a escrever"),
+    "other": ("other", "outro"),
 }
 
 _FIELDS: dict[str, tuple[str, str]] = {
@@ -180,6 +238,16 @@ def field_label(name: str, lang: str) -> str:
 def code_label(code: str, lang: str) -> str:
     pair = _CODES.get(code)
     return _pick(pair, lang) if pair else code.replace("_", " ")
+
+
+def action_label(action: str, lang: str) -> str:
+    pair = _ACTIONS.get(action)
+    return _pick(pair, lang) if pair else action.replace("_", " ")
+
+
+def reason_label(reason: str, lang: str) -> str:
+    pair = _REASONS.get(reason)
+    return _pick(pair, lang) if pair else reason.replace("_", " ")
 
 
 def value_label(value: Any, lang: str) -> str:

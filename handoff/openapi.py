@@ -8,6 +8,7 @@ from channels.registry import NAMES
 from dialogs.screening import CONTACT_OPTIONS
 from handoff.models import ROLES
 from handoff.queue import OUTCOMES
+from handoff.reveal import MAX_NOTE, REASONS
 
 __all__ = ["document"]
 
@@ -63,7 +64,13 @@ def document() -> dict[str, Any]:
         "Case": {"type": "object", "properties": {
             "id": {"type": "integer"}, "conversation_id": {"type": "integer"},
             "channel": {"enum": list(NAMES)},
-            "address": {"type": "string", "description": "only in GET /cases/{id}"},
+            "address": {"type": ["string", "null"], "description": "only in GET /cases/{id}; all but "
+                        "the last two characters masked until revealed (POST /cases/{id}/reveal)"},
+            "address_revealed": {"type": "boolean", "description": "whether this card shows the "
+                                 "address, the number given and long numbers in full"},
+            "speaks": {"type": "boolean", "description": "in lists: the case's language is one of mine"},
+            "restricted": {"type": "boolean", "description": "in lists: a colleague holds this case; "
+                           "only id, status and assignee are shown"},
             "status": {"enum": ["queued", "claimed", "closed"]},
             "language": {"type": "string", "description": "the person's locale, e.g. pt_BR"},
             "programme": {"type": ["string", "null"]}, "eligibility": {"type": ["string", "null"]},
@@ -101,6 +108,11 @@ def document() -> dict[str, Any]:
             "contact_status": {"type": ["string", "null"], "enum": ["active", "stopped", "erased", None]},
             "can_send": {"type": ["boolean", "null"], "description": "whether a reply can go now"},
             "blocked_reason": {"type": ["string", "null"], "description": "why not, in words"}}},
+        "Revealed": {"type": "object", "required": ["case_id", "address", "contact", "revealed_at", "reason"],
+                     "properties": {
+            "case_id": {"type": "integer"}, "address": {"type": ["string", "null"]},
+            "contact": {"type": "object"}, "revealed_at": {"type": "string", "format": "date-time"},
+            "reason": {"enum": list(REASONS)}, "note": {"type": ["string", "null"]}}},
         "Conversation": {"type": "object", "properties": {
             "id": {"type": "integer"}, "channel": {"type": "string"}, "status": {"type": "string"},
             "language": {"type": ["string", "null"]}, "expecting": {"type": ["object", "null"]},
@@ -130,6 +142,15 @@ def document() -> dict[str, Any]:
         "/api/v1/cases/next/claim": {"post": _op("Claim the first case of my queue order", case_ok)},
         "/api/v1/cases/{case_id}": {"get": _op("The case card (audited as a view)", case_ok, params=_ID)},
         "/api/v1/cases/{case_id}/claim": {"post": _op("Claim a queued case (409 if taken)", case_ok, params=_ID)},
+        "/api/v1/cases/{case_id}/reveal": {"post": _op(
+            "Reveal the address and the number to call, saying why (audited: who, when, why); the "
+            "case card then shows them to me in full for 15 minutes",
+            _json(_ref("Revealed"), "the address"),
+            {"type": "object", "required": ["reason"], "properties": {
+                "reason": {"enum": list(REASONS)},
+                "note": {"type": "string", "maxLength": MAX_NOTE,
+                         "description": "why, in a few words; required when the reason is other"}}},
+            params=_ID)},
         "/api/v1/cases/{case_id}/release": {"post": _op("Return my claimed case to the queue", case_ok, params=_ID)},
         "/api/v1/cases/{case_id}/reassign": {"post": _op("Give a case to a caseworker (supervisors)", case_ok,
             {"type": "object", "properties": {"caseworker_id": {"type": "integer"}, "email": {"type": "string"}}},
@@ -164,7 +185,10 @@ def document() -> dict[str, Any]:
                   "erased"), params=_ID)},
         "/api/v1/audit": {"get": _op("Who viewed, replied to, exported or closed what (supervisors)",
             _json(_list("AuditEntry"), "audit entries, newest first"),
-            params=[{"name": "case_id", "in": "query", "schema": {"type": "integer"}}])},
+            params=[{"name": "case_id", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "caseworker_id", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "action", "in": "query", "schema": {"type": "string"},
+                     "description": "e.g. reveal, view, read_transcript, export, close"}])},
         "/api/v1/me": {"get": _op("The token's caseworker", _json(_ref("Me"), "me"))},
     }
     return {

@@ -270,7 +270,8 @@ def close(session: Session, case_id: int, cw: Caseworker, outcome: str, now: dat
 
 
 def forget_contact(session: Session, contact: Contact) -> None:
-    """Erasure (core.privacy): close the person's open cases and blank every note on them."""
+    """Erasure (core.privacy): close the person's open cases and blank every note on them,
+    the notes that explained a reveal of their address included."""
     cases = session.scalars(select(Case).where(Case.contact_id == contact.id)).all()
     for found in cases:
         if found.status != "closed":
@@ -278,6 +279,9 @@ def forget_contact(session: Session, contact: Contact) -> None:
             found.version += 1
         for note in session.scalars(select(CaseNote).where(CaseNote.case_id == found.id)):
             note.body = ""
+        for entry in session.scalars(select(AuditEntry).where(AuditEntry.case_id == found.id,
+                                                              AuditEntry.action == "reveal")):
+            entry.detail = {**(entry.detail or {}), "note": ""}
 
 
 def sweep_idle(session: Session, policy: Policy, now: datetime) -> Sequence[int]:

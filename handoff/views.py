@@ -28,6 +28,7 @@ __all__ = [
     "bot_conversations",
     "case_list",
     "find_caseworker",
+    "held_by_colleague",
     "must_read",
     "person_conversations",
     "reads",
@@ -62,6 +63,23 @@ def must_read(session: Session, cw: Caseworker, case: Case) -> None:
                     f"case {case.id} is {case.status}: only those who held it and supervisors read it")
 
 
+def _colleagues(c: Case, cw: Caseworker) -> bool:
+    """A case a colleague holds, seen by an ordinary caseworker."""
+    return c.status == "claimed" and c.assignee_id != cw.id and cw.role not in SUPERVISORS
+
+
+def held_by_colleague(c: Case, names: dict[int, str]) -> dict[str, Any]:
+    """All a caseworker learns of a colleague's case: that it exists, and who holds it."""
+    holder = {"id": c.assignee_id, "name": names.get(c.assignee_id or 0, "")} if c.assignee_id else None
+    return {"id": c.id, "status": c.status, "assignee": holder, "restricted": True}
+
+
+def _card(c: Case, cw: Caseworker, policy: Policy, now: datetime, names: dict[int, str]) -> dict[str, Any]:
+    if _colleagues(c, cw):
+        return held_by_colleague(c, names)
+    return case_summary(c, policy, now, names) | {"speaks": c.lang in cw.languages}
+
+
 def case_list(session: Session, cw: Caseworker, status: str | None, policy: Policy,
               now: datetime) -> list[dict[str, Any]]:
     """Cases with ``status``: open ones in this caseworker's queue order, closed ones newest
@@ -75,8 +93,7 @@ def case_list(session: Session, cw: Caseworker, status: str | None, policy: Poli
     if status is None:
         stmt = stmt.where(Case.status != "closed")
     names = names_of(session)
-    rows = session.scalars(stmt.limit(500)).all()
-    return [case_summary(c, policy, now, names) for c in rows]
+    return [_card(c, cw, policy, now, names) for c in session.scalars(stmt.limit(500))]
 
 
 def board(session: Session, cw: Caseworker, policy: Policy, now: datetime) -> dict[str, list[dict[str, Any]]]:
@@ -85,7 +102,7 @@ def board(session: Session, cw: Caseworker, policy: Policy, now: datetime) -> di
     rows = session.scalars(queue.ordered(cw, None).where(Case.status != "closed").limit(300)).all()
 
     def card(c: Case) -> dict[str, Any]:
-        return case_summary(c, policy, now, names) | {"speaks": c.lang in cw.languages}
+        return _card(c, cw, policy, now, names)
 
     return {
         "queued": [card(c) for c in rows if c.status == "queued"],
@@ -117,11 +134,17 @@ def _latest_conversations() -> Select[Conversation]:
     return select(Conversation).order_by(Conversation.updated_at.desc()).limit(200)
 
 
-def audit_log(session: Session, case_id: int | None = None) -> list[dict[str, Any]]:
-    """The latest 500 audit entries, newest first; only one case's when ``case_id`` is given."""
+def audit_log(session: Session, case_id: int | None = None, caseworker_id: int | None = None,
+              action: str | None = None) -> list[dict[str, Any]]:
+    """The latest 500 audit entries, newest first; only those of one case, one caseworker or
+    one action when given."""
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500)
     if case_id is not None:
         stmt = stmt.where(AuditEntry.case_id == case_id)
+    if caseworker_id is not None:
+        stmt = stmt.where(AuditEntry.caseworker_id == caseworker_id)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
     names = names_of(session)
     return [
         {"id": e.id, "at": e.at.isoformat(), "caseworker_id": e.caseworker_id,

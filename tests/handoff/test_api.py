@@ -66,7 +66,9 @@ def test_case_list_and_card_fields(queued):
     assert client.get(f"/api/v1/cases/{queued.case_id}/messages", headers=bearer(queued.ana)).status_code == 403
     assert client.post(f"/api/v1/cases/{queued.case_id}/claim", headers=bearer(queued.ana)).status_code == 200
     card = client.get(f"/api/v1/cases/{queued.case_id}", headers=bearer(queued.ana)).json()
-    assert card["address"] == PHONE and card["record"]["travel_document"] == "valid_passport"
+    # The address stays masked until revealed (tests/handoff/test_reveal.py).
+    assert card["address"] == "•" * (len(PHONE) - 2) + PHONE[-2:] and card["address_revealed"] is False
+    assert card["record"]["travel_document"] == "valid_passport"
     assert [m["author"] for m in card["transcript"]][:2] == ["person", "bot"]  # oldest first
     assert {"due_at", "breached", "minutes_left"} <= set(card["sla"])
     assert client.get("/api/v1/cases?status=closed", headers=bearer(queued.ana)).json() == {"items": []}
@@ -272,6 +274,11 @@ def test_the_card_says_how_the_person_asked_to_be_contacted(queued, record, cont
     with queued.db.transaction() as s:
         conv = s.get(Conversation, queued.conv_id)
         conv.record = {**(conv.record or {}), **record}
-    card = queued.client.get(f"/api/v1/cases/{queued.case_id}", headers=bearer(queued.sup)).json()
+    path = f"/api/v1/cases/{queued.case_id}"
+    masked = queued.client.get(path, headers=bearer(queued.sup)).json()["contact"]
+    assert masked["action"] is None and (masked["phone"] or "•").startswith("•")
+    revealed = queued.client.post(f"{path}/reveal", headers=bearer(queued.sup), json={"reason": "contact_person"})
+    assert revealed.status_code == 200 and revealed.json()["contact"]["phone"] == contact["phone"]
+    card = queued.client.get(path, headers=bearer(queued.sup)).json()
     shown = {k: card["contact"][k] for k in ("preference", "phone", "action")}
     assert shown == contact and card["contact"]["label"]

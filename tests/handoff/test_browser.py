@@ -138,3 +138,30 @@ def test_back_after_logout_shows_no_personal_data(served, page):
     assert "Rua das Flores" not in page.content()
     assert PHONE not in page.content()
     assert "/console/login" in page.url or page.locator("input[name=password]").count() == 1
+
+
+def test_a_colleague_cannot_open_a_claimed_case_and_the_holder_reveals_for_a_reason(served, page):
+    base, app, _channels = served
+    handed_over(app, PHONE, "sms", language="en")
+    say(app, "They took my passport. Call me on 912 345 678", PHONE)
+    caseworker(app.db, "ana@example.org")
+    caseworker(app.db, "rui@example.org")
+    sign_in(page, base, "ana@example.org")
+    page.click("li.case[data-case='1'] button.claim")
+    page.wait_for_url(f"{base}/console/cases/1")
+    assert "912 345 678" not in page.content() and PHONE not in page.content()
+    page.select_option("#reveal-reason", "contact_person")
+    page.click("#reveal")
+    page.wait_for_selector("#revealed")
+    assert PHONE in page.inner_text("#address") and "912 345 678" in page.inner_text("#transcript")
+
+    page.click("#logout")
+    page.wait_for_url(f"{base}/console/login")
+    sign_in(page, base, "rui@example.org")
+    assert page.locator("li.case.restricted[data-case='1'] a").count() == 0  # no way in from the queue
+    for path in ("/console/cases/1", "/console/cases/1/transcript", "/api/v1/cases/1",
+                 "/api/v1/cases/1/messages", "/console/cases/1/reveal"):
+        page.goto(f"{base}{path}")
+        page.wait_for_load_state()
+        content = page.content()
+        assert "passport" not in content and PHONE not in content and "345 678" not in content, path

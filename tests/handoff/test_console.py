@@ -191,6 +191,10 @@ def test_a_phone_call_preference_shows_a_call_button(hub):
     caseworker(hub.db, "ana@example.org", role="supervisor")
     login(hub.client, "ana@example.org")
     page = hub.client.get("/console/cases/1")
+    assert 'id="contact-action"' not in page.text and "+351910000006" not in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    hub.client.post("/console/cases/1/reveal", data={"csrf_token": token, "reason": "contact_person"})
+    page = hub.client.get("/console/cases/1")
     assert 'id="contact-action" href="tel:+351910000006"' in page.text
 
 

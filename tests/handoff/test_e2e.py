@@ -40,7 +40,7 @@ def test_handoff_claim_reply_answer_close_and_back_to_the_bot(hub):
     card = client.get(f"/api/v1/cases/{case_id}", headers=bearer(token)).json()
     texts = [(m["author"], m["text"]) for m in card["transcript"]]
     assert texts[-2:] == [("caseworker", "Olá, sou a Ana. Posso ajudar?"), ("person", "Sim, quero voltar para o Brasil")]
-    assert card["record"]["nationality"] == "BR" and card["address"] == PHONE
+    assert card["record"]["nationality"] == "BR" and card["address"].endswith(PHONE[-2:])
 
     closed = client.post(f"/api/v1/cases/{case_id}/close", headers=bearer(token), json={"outcome": "referred_arvore"})
     assert closed.status_code == 200 and closed.json()["status"] == "closed"

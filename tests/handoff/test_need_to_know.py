@@ -34,8 +34,12 @@ def test_a_colleagues_case_shows_only_that_it_exists_and_who_holds_it(hub):
         assert PHONE not in refused.text
     listed = client.get("/api/v1/cases?status=claimed", headers=bearer(desk.rui)).json()["items"]
     assert listed and "address" not in listed[0] and listed[0]["assignee"]["name"] == "ana"
-    assert client.get("/api/v1/cases/1", headers=bearer(desk.ana)).json()["address"] == PHONE
-    assert client.get("/api/v1/cases/1", headers=bearer(desk.sup)).json()["address"] == PHONE
+    for reader in (desk.ana, desk.sup):
+        why = {"reason": "contact_person"}
+        assert client.post("/api/v1/cases/1/reveal", headers=bearer(reader), json=why).json()["address"] == PHONE
+        assert client.get("/api/v1/cases/1", headers=bearer(reader)).json()["address"] == PHONE
+    refused = client.post("/api/v1/cases/1/reveal", headers=bearer(desk.rui), json={"reason": "safety"})
+    assert refused.status_code == 403 and PHONE not in refused.text
 
 
 def test_whoever_held_a_case_still_reads_it_and_closed_cases_are_for_them(hub):
