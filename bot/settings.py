@@ -65,6 +65,9 @@ class Settings:
     # handoff: SLA minutes of office time per priority, idle claims, office hours, team chat
     sla_minutes: tuple[tuple[str, int], ...] = (("urgent", 30), ("high", 240), ("normal", 480), ("low", 1440))
     claim_idle_minutes: int = 30
+    reopen_days: int = 14            # a person writing this soon after their case closed reopens it (0: never)
+    translate_url: str | None = None  # a self-hosted LibreTranslate server, for caseworkers
+    translate_api_key: Secret | None = None
     office_hours: str = "mon-fri 09:00-18:00"
     holidays: tuple[str, ...] = ()
     notify_telegram_chat: str | None = None
@@ -200,6 +203,9 @@ def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".
                                          "INTAKE_WEBCHAT_SESSIONS_PER_MINUTE"),
         sla_minutes=_sla(get("INTAKE_SLA_MINUTES")),
         claim_idle_minutes=int(get("INTAKE_CLAIM_IDLE_MINUTES", "30") or 30),
+        reopen_days=_int(get("INTAKE_REOPEN_DAYS", "14"), "INTAKE_REOPEN_DAYS"),
+        translate_url=get("INTAKE_TRANSLATE_URL") or None,
+        translate_api_key=_secret(get("INTAKE_TRANSLATE_API_KEY")),
         office_hours=get("INTAKE_OFFICE_HOURS", "mon-fri 09:00-18:00") or "mon-fri 09:00-18:00",
         holidays=tuple(d.strip() for d in (get("INTAKE_HOLIDAYS", "") or "").split(",") if d.strip()),
         notify_telegram_chat=get("INTAKE_NOTIFY_TELEGRAM_CHAT"),

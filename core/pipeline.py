@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, RootTransaction
+from sqlalchemy import Connection, Engine, RootTransaction, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import PoolProxiedConnection
@@ -218,6 +218,9 @@ class Pipeline:
         # What other packages hold about a person, erased with them (bot wires these).
         self.erase_hooks: list[privacy.EraseHook] = []
         self.flood_limit = flood_limit  # messages per minute from one person before we pause
+        # How soon after a caseworker closed a case a person writing again reopens it (with a
+        # "reopen" hook); None: never, every return is a new screening.
+        self.reopen_within: timedelta | None = None
         self.operator = operator  # who runs the service, named in the greeting and notice
         self._turn_counters: dict[str, Any] = {}
 
@@ -301,7 +304,8 @@ class Pipeline:
         if sql.postgres:  # the row lock may have made us wait: the turn happens now
             tx.now = now = utcnow()
         contact.seen(now)
-        if conv is None or conv.status == "closed":
+        reopening = self._comes_back(contact, conv, inbound, now)
+        if conv is None or (conv.status == "closed" and not reopening):
             # A returning person keeps their language: we already know how to talk to them. The
             # flood count goes on too: a quick exit between messages must not reset it.
             conv = sql.new_conversation(
@@ -314,10 +318,37 @@ class Pipeline:
         conv.version += 1
         if not sql.insert_inbound(raw, conv, inbound.kind, inbound.text, inbound.provider_id, now):
             return Turn(conversation_id=None, duplicate=True)
+        if reopening:
+            return self._reopen(tx, contact, conv, inbound)
         turn = self._decide(tx, contact, conv, inbound)
         if tx.session is None:  # the ordinary turn: the rows were never handed to the ORM
             sql.save(raw, contact, conv, now)
         return turn
+
+    def _comes_back(self, contact: ContactRow, conv: ConversationRow | None, inbound: Inbound,
+                    now: datetime) -> bool:
+        """A person whose case a caseworker closed writes again soon after: the conversation
+        goes on with a person rather than a new screening. Not when they ask for one (restart,
+        or any other command), not in danger (the dialog answers that at once, in a new
+        conversation), not after a quick exit or erasure (the contact is no longer active)."""
+        if conv is None or conv.status != "closed" or contact.status != "active":
+            return False
+        if not self.reopen_within or "reopen" not in self.hooks or conv.updated_at is None:
+            return False
+        if now - conv.updated_at > self.reopen_within:
+            return False
+        return match_command(inbound.text) in (None, "person") and not is_danger(inbound.text)
+
+    def _reopen(self, tx: _Tx, contact: ContactRow, conv: ConversationRow, inbound: Inbound) -> Turn:
+        """The person's closed case opens again, followed up; the hook tells them who answers."""
+        session, _person, conversation = tx.orm(contact, conv)
+        self.hooks["reopen"](session, conversation, inbound, None)
+        session.flush()
+        told = session.scalars(select(Message).where(
+            Message.conversation_id == conversation.id, Message.direction == "out",
+            Message.turn == conversation.version).order_by(Message.id)).all()
+        return Turn(conv.id, replies=[Reply(m.id, m.body) for m in told], status=conversation.status,
+                    language=conversation.language, actions=("reopen",))
 
     def _decide(self, tx: _Tx, contact: ContactRow, conv: ConversationRow, inbound: Inbound) -> Turn:
         if self._flooding(conv, inbound, tx.now):

@@ -39,7 +39,7 @@ NEW_CONTACT = (  # channel, digest, address, now
 )
 CONVERSATION_COLUMNS = "id, contact_id, channel, flow, state, record, expecting, outcome, " \
                        "language, status, source, version, window_started_at, window_count, " \
-                       "language_source"
+                       "language_source, updated_at"
 LATEST = f"SELECT {CONVERSATION_COLUMNS} FROM conversation WHERE contact_id = ? ORDER BY id DESC LIMIT 1"
 # SQLite only: the transaction began IMMEDIATE, so nothing can change between the two reads and
 # one statement can do both. (On PostgreSQL the conversation must be read after the contact's
@@ -123,6 +123,7 @@ class ConversationRow:
     window_started_at: datetime | None = None
     window_count: int = 0
     language_source: str | None = None
+    updated_at: datetime | None = None  # as read: when a closed conversation was closed
     _record_token: str | None = None
     _record_seen: dict[str, Any] | None = None
 
@@ -248,7 +249,8 @@ class TurnSQL:
             record=record or {}, expecting=self.read_json(row[6]), outcome=self.read_json(row[7]),
             language=row[8], status=row[9], source=row[10], version=row[11] or 0,
             window_started_at=self.read_time(row[12]), window_count=row[13] or 0,
-            language_source=row[14], _record_token=token, _record_seen=record,
+            language_source=row[14], updated_at=self.read_time(row[15]),
+            _record_token=token, _record_seen=record,
         )
 
     def new_conversation(
@@ -264,7 +266,7 @@ class TurnSQL:
             language_source,
         )))
         return ConversationRow(conv_id, contact_id, channel, flow, "", {}, None, None, language,
-                               "bot", source, 0, window[0], window[1], language_source, token, {})
+                               "bot", source, 0, window[0], window[1], language_source, now, token, {})
 
     def insert_inbound(
         self, raw: Any, conv: ConversationRow, kind: str, text: str, provider_id: str | None,

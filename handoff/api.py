@@ -19,7 +19,6 @@ from starlette.routing import Route
 
 from channels.registry import NAMES, capabilities
 from core.http import error, read_json
-from dialogs.base import Reply, Text
 from handoff import queue, views
 from handoff.auth import allows, token_for
 from handoff.cards import case_detail, case_summary, names_of, transcript
@@ -27,7 +26,7 @@ from handoff.erasure import erase_person
 from handoff.errors import Forbidden, HandoffError, Invalid, body_id, given_id, path_id
 from handoff.models import Case, Caseworker
 from handoff.openapi import document
-from handoff.reply import preview, send_reply, templates
+from handoff.reply import preview, rendered_template, send_reply, templates
 from handoff.reveal import reveal, revealed
 
 if TYPE_CHECKING:
@@ -123,7 +122,8 @@ def list_cases(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) 
     if status not in (None, "queued", "claimed", "closed"):
         raise Invalid("status must be queued, claimed or closed")
     handoff = _handoff(request)
-    return 200, {"items": views.case_list(s, cw, status, handoff.policy, handoff.clock())}
+    filters = views.Filters.from_query(request.query_params)
+    return 200, {"items": views.case_list(s, cw, status, handoff.policy, handoff.clock(), filters)}
 
 
 @endpoint()
@@ -260,10 +260,10 @@ def audit_log(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -
 @endpoint()
 def list_templates(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
     language = request.query_params.get("language", "en")
-    render = _handoff(request).pipeline.renderer
+    pipeline = _handoff(request).pipeline
     items = []
     for item in templates():
-        text = render.reply(Reply((Text(item["text"]),), kind="info"), language).text
+        text = rendered_template(pipeline, item["code"], language)
         items.append({"code": item["code"], "title": item["title"].get(cw.ui_language, item["title"]["en"]),
                       "text": text, **preview(text)})
     return 200, {"items": items}

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from core.models import Contact, Conversation, Message
 from dialogs.screening import NEEDS_NUMBER
-from handoff.i18n import code_label, field_label, value_label
+from handoff.i18n import code_label, field_label, field_value
 from handoff.models import Case, CaseNote, Caseworker
+from handoff.pseudonym import pseudonym
 from handoff.reply import blocked_reason
 from handoff.sla import Policy
 
@@ -54,9 +55,18 @@ def waiting_seconds(case: Case, now: datetime) -> int:
     return max(0, int((end - case.opened_at).total_seconds()))
 
 
+def unread_since(case: Case) -> datetime | None:
+    """When the person wrote what nobody holding the case has read yet, if they did."""
+    last = case.last_inbound_at
+    if last is None or case.status == "closed":
+        return None
+    return last if last > (case.seen_at or case.opened_at) else None
+
+
 def case_summary(case: Case, policy: Policy, now: datetime, names: dict[int, str]) -> dict[str, Any]:
     return {
         "id": case.id,
+        "pseudonym": pseudonym(case.contact_id),
         "conversation_id": case.conversation_id,
         "channel": case.channel,
         "status": case.status,
@@ -75,6 +85,10 @@ def case_summary(case: Case, policy: Policy, now: datetime, names: dict[int, str
         "waiting_seconds": waiting_seconds(case, now),
         "sla": policy.status(case, now),
         "escalated": case.escalated_at is not None,
+        "follows": case.follows_id,
+        "unread_at": _iso(unread_since(case)),
+        "last_activity_at": _iso(max(filter(None, (case.last_inbound_at, case.last_activity_at,
+                                                   case.opened_at)))),
     }
 
 
@@ -113,6 +127,7 @@ def case_detail(session: Session, case: Case, policy: Policy, now: datetime, lan
     record: dict[str, Any] = dict(conv.record or {}) if conv else {}
     address = contact.address if contact else None
     reach = how_to_reach(record, address, lang)
+    messages = transcript(session, case.conversation_id, revealed=revealed)
     if not revealed:
         record, address, reach = _masked(record), mask(address), _masked_reach(reach)
     names = names_of(session)
@@ -124,7 +139,7 @@ def case_detail(session: Session, case: Case, policy: Policy, now: datetime, lan
             "address_revealed": revealed,
             "record": record,
             "record_labelled": [
-                {"field": k, "label": field_label(k, lang), "value": value_label(v, lang)}
+                {"field": k, "label": field_label(k, lang), "value": field_value(k, v, lang)}
                 for k, v in record.items()
             ],
             "outcome_labelled": {
@@ -134,7 +149,8 @@ def case_detail(session: Session, case: Case, policy: Policy, now: datetime, lan
                 "reasons": [code_label(r, lang) for r in case.reasons or []],
             },
             "rules_version": (conv.outcome or {}).get("rules_version") if conv else None,
-            "transcript": transcript(session, case.conversation_id, revealed=revealed),
+            "transcript": messages,
+            "unanswered": bool(messages) and messages[-1]["direction"] == "in",
             "notes": [
                 {"id": n.id, "text": n.body, "author": names.get(n.caseworker_id or 0, ""), "at": _iso(n.created_at)}
                 for n in notes

@@ -26,14 +26,26 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from channels.registry import NAMES, capabilities
 from core.http import client_address
 from handoff import auth, queue, views
-from handoff.cards import case_detail, transcript
+from handoff.cards import case_detail, mask_numbers, transcript
 from handoff.errors import Forbidden, HandoffError, Invalid, NotFound, given_id, path_id
-from handoff.i18n import AUDITED, LANGUAGES, action_label, code_label, reason_label, t
+from handoff.i18n import (
+    AUDITED,
+    LANGUAGES,
+    action_label,
+    channel_name,
+    code_label,
+    language_name,
+    reason_label,
+    refusal,
+    t,
+)
 from handoff.models import Caseworker, ConsoleSession
-from handoff.reply import preview, send_reply, templates
+from handoff.reply import preview, rendered_template, send_reply, templates
 from handoff.reveal import REASONS, REVEAL_FOR, reveal, revealed
+from handoff.translate import TranslationError
 
 if TYPE_CHECKING:
     from handoff.service import Handoff, HandoffApp
@@ -42,6 +54,7 @@ __all__ = ["routes"]
 
 HERE = Path(__file__).resolve().parent
 COOKIE, LOGIN_CSRF = "intake_session", "intake_login_csrf"
+DELIVERY = ("queued", "sending", "sent", "delivered", "read", "failed", "undelivered", "cancelled")
 FLASH = "intake_flash"  # why the last action was refused, for the next page only
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
 
@@ -81,6 +94,9 @@ def _render(request: Request, name: str, cw: Caseworker | None, **context: Any) 
     html = _env.get_template(name).render(
         t=lambda key: t(key, lang), label=lambda code: code_label(code, lang),
         action_label=lambda code: action_label(code, lang), reason_label=lambda code: reason_label(code, lang),
+        language_name=lambda code: language_name(code, lang), channel_name=lambda c: channel_name(c, lang),
+        priced=lambda c: capabilities(c).priced_per_segment if c in NAMES else False,
+        refusal=lambda detail: refusal(detail, lang),
         local=functools.partial(_local, zone), lang=lang, me=cw, **context,
     )
     response = HTMLResponse(html)
@@ -122,7 +138,7 @@ def _run(app: HandoffApp, work: Page, request: Request, form: dict[str, str], po
             # The next page says why, from a cookie only we set: words in a link (?error=...)
             # would let anyone put their text in the console's alert box.
             response = RedirectResponse(back, status_code=303)
-            response.set_cookie(FLASH, quote(exc.detail[:300]), max_age=60, httponly=True,
+            response.set_cookie(FLASH, quote(refusal(exc.detail, cw.ui_language)[:300]), max_age=60, httponly=True,
                                 samesite="strict", secure=_secure(request), path="/console")
             return response
         if FLASH in request.cookies and not _polling(request):
@@ -209,13 +225,18 @@ def logout(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, f
 
 
 def _board(s: Session, cw: Caseworker, request: Request) -> dict[str, Any]:
-    handoff = _handoff(request)
-    return views.board(s, cw, handoff.policy, handoff.clock())
+    handoff, filters = _handoff(request), views.Filters.from_query(request.query_params)
+    now = handoff.clock()
+    found = views.board(s, cw, handoff.policy, now, filters)
+    return {"board": found, "filters": filters, "query": request.url.query,
+            "overview": views.overview(s, now) if cw.role in views.SUPERVISORS else None}
 
 
 @page()
 def queue_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
     return _render(request, "queue.html", cw, csrf=sess.csrf, error=_flash(request),
+                   languages=sorted({*views.open_languages(s), *cw.languages}), channels=NAMES,
+                   priorities=("urgent", "high", "normal", "low"), holders=views.active_caseworkers(s),
                    **_board(s, cw, request))
 
 
@@ -252,13 +273,17 @@ def case_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request
     found, handoff = queue.get_case(s, _case_id(request)), _handoff(request)
     views.must_read(s, cw, found)  # refused: back to the queue, saying why
     queue.audit(s, cw, "view", found.id)
-    shown = revealed(s, cw, found, handoff.clock())
-    card = case_detail(s, found, handoff.policy, handoff.clock(), cw.ui_language, revealed=shown is not None)
+    now = handoff.clock()
+    views.mark_seen(found, cw, now)
+    shown = revealed(s, cw, found, now)
+    card = case_detail(s, found, handoff.policy, now, cw.ui_language, revealed=shown is not None)
     return _render(request, "case.html", cw, csrf=sess.csrf, case=card, error=_flash(request),
                    templates=templates(), outcomes=queue.OUTCOMES, caseworkers=views.active_caseworkers(s),
                    mine=found.status == "claimed" and found.assignee_id == cw.id,
                    revealed=shown, hidden_again=shown and (shown.at + REVEAL_FOR).isoformat(),
-                   reasons=REASONS)
+                   reasons=REASONS, reopen_days=handoff.policy.reopen_within.days,
+                   delivery_words={k: t(f"msg_{k}", cw.ui_language) for k in DELIVERY},
+                   translating=handoff.translator is not None)
 
 
 @page()
@@ -268,11 +293,48 @@ def transcript_fragment(s: Session, cw: Caseworker, sess: ConsoleSession, reques
     found = queue.get_case(s, _case_id(request))
     views.must_read(s, cw, found)
     # Not audited on each poll: the page that started the polling was.
-    shown = revealed(s, cw, found, _handoff(request).clock()) is not None
+    now = _handoff(request).clock()
+    views.mark_seen(found, cw, now)
+    shown = revealed(s, cw, found, now) is not None
     messages = transcript(s, found.conversation_id, after, revealed=shown)
-    response = _render(request, "_messages.html", cw, messages=messages)
+    response = _render(request, "_messages.html", cw, messages=messages,
+                       translating=_handoff(request).translator is not None)
     response.headers["X-Case-Status"] = found.status
+    response.headers["X-Case-Status-Label"] = quote(t(found.status, cw.ui_language))
+    # Delivery of what the team sent lately, for the page to update in place.
+    response.headers["X-Delivery"] = ",".join(
+        f"{m['id']}:{m['status']}" for m in views.recent_deliveries(s, found.conversation_id))
     return response
+
+
+@page()
+def template_text(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request,
+                  form: dict[str, str]) -> Response:
+    """A template written in the person's language, for the reply box, with its cost."""
+    found = queue.get_case(s, _case_id(request))
+    views.must_read(s, cw, found)
+    text = rendered_template(_handoff(request).pipeline, request.query_params.get("code", ""), found.language)
+    return JSONResponse({"text": text, **preview(text, found.channel)})
+
+
+@page()
+def translation(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request,
+                form: dict[str, str]) -> Response:
+    """One of the person's messages in the caseworker's language, by the configured server."""
+    handoff = _handoff(request)
+    found = queue.get_case(s, _case_id(request))
+    views.must_read(s, cw, found)
+    if handoff.translator is None:
+        raise NotFound("machine translation is not configured")
+    message = views.person_message(s, found.conversation_id, path_id(str(request.path_params["message_id"])))
+    shown = revealed(s, cw, found, handoff.clock()) is not None
+    text = message.body if shown else mask_numbers(message.body)
+    queue.audit(s, cw, "translate", found.id, message_id=message.id)
+    try:
+        done = handoff.translator.translate(text, cw.ui_language)
+    except TranslationError:
+        return JSONResponse({"detail": t("translation_failed", cw.ui_language)}, status_code=503)
+    return JSONResponse({"text": done.text, "source": done.source, "label": t("machine_translation", cw.ui_language)})
 
 
 def _claim(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: Handoff) -> str:
@@ -286,8 +348,9 @@ def _release(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff
 
 
 def _reply(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: Handoff) -> str:
+    # The page puts a chosen template's text in the reply box: what is sent is that box.
     send_reply(s, handoff.pipeline, cid, cw, handoff.clock(), text=form.get("text"),
-               template_code=form.get("template") or None)
+               based_on=form.get("template_used") or None)
     return f"/console/cases/{cid}"
 
 
@@ -297,7 +360,7 @@ def _note(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: H
 
 
 def _close(s: Session, cw: Caseworker, cid: int, form: dict[str, str], handoff: Handoff) -> str:
-    queue.close(s, cid, cw, form.get("outcome", ""), handoff.clock())
+    queue.close(s, cid, cw, form.get("outcome", ""), handoff.clock(), anyway=form.get("anyway") == "1")
     return f"/console/cases/{cid}"
 
 
@@ -373,6 +436,8 @@ def routes() -> list[BaseRoute]:
             Route("/audit", audit_page),
             Route("/cases/{case_id}", case_page),
             Route("/cases/{case_id}/transcript", transcript_fragment),
+            Route("/cases/{case_id}/template", template_text),
+            Route("/cases/{case_id}/messages/{message_id}/translation", translation),
             Route("/cases/{case_id}/{action}", act, methods=["POST"]),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="console-static"),
         ]),

@@ -7,11 +7,18 @@ An unknown key or code falls back to itself made readable, never to an error.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+
+from dialogs.places import DISTRICTS
 from dialogs.screening import BY_SMS
 
-__all__ = ["AUDITED", "LANGUAGES", "action_label", "code_label", "field_label", "reason_label", "t", "value_label"]
+__all__ = ["AUDITED", "LANGUAGES", "action_label", "channel_name", "code_label", "country_name", "field_label",
+           "field_value", "language_name", "reason_label", "refusal", "t", "value_label"]
+
+COUNTRY_FIELDS = ("nationality", "destination_country")
 
 LANGUAGES = ("pt", "en")
 
@@ -93,6 +100,60 @@ _UI: dict[str, tuple[str, str]] = {
     "system": ("system", "sistema"),
     "only_supervisors_audit": ("Only supervisors read the audit log.",
                                "Só os supervisores leem o registo de auditoria."),
+    "cases": ("Cases", "Casos"),
+    "overview": ("At a glance", "Resumo"),
+    "open_cases": ("Open cases", "Casos abertos"),
+    "late_cases": ("past their reply time", "com o prazo de resposta ultrapassado"),
+    "holders": ("Who holds what", "Quem tem o quê"),
+    "nobody_holds": ("Nobody holds a case.", "Ninguém tem casos."),
+    "oldest_held": ("oldest held for", "o mais antigo há"),
+    "search": ("Case number or pseudonym", "Número do caso ou pseudónimo"),
+    "open": ("open", "abertos"),
+    "any_language": ("any language", "qualquer língua"),
+    "any_channel": ("any channel", "qualquer canal"),
+    "any_priority": ("any priority", "qualquer prioridade"),
+    "clear": ("Clear", "Limpar"),
+    "closed_cases": ("Closed cases", "Casos encerrados"),
+    "found": ("Found", "Encontrados"),
+    "unread": ("new message", "mensagem nova"),
+    "last_activity": ("last activity", "última atividade"),
+    "due": ("reply by", "responder até"),
+    "follows": ("follows case", "continua o caso"),
+    "queue_changed": ("The queue changed.", "A fila mudou."),
+    "new_message": ("New message from the person.", "Nova mensagem da pessoa."),
+    "insert_template": ("Insert a standard message (written in the person's language)",
+                        "Inserir uma mensagem padrão (escrita na língua da pessoa)"),
+    "choose_template": ("— choose one —", "— escolha uma —"),
+    "send_hint": ("Ctrl+Enter sends.", "Ctrl+Enter envia."),
+    "no_segments": ("not charged per message on this channel", "sem custo por mensagem neste canal"),
+    "close_title": ("Close this case", "Encerrar este caso"),
+    "close_intro": ("The person goes back to the bot. If they write again within {days} days, the "
+                    "case reopens for the team.",
+                    "A pessoa volta ao bot. Se voltar a escrever nos próximos {days} dias, o caso "
+                    "reabre para a equipa."),
+    "choose_outcome": ("— choose the outcome —", "— escolha o resultado —"),
+    "unanswered": ("The person's last message has no answer yet.",
+                   "A última mensagem da pessoa ainda não tem resposta."),
+    "close_anyway": ("Close it without answering", "Encerrar sem responder"),
+    "confirm_close": ("Confirm: close the case", "Confirmar: encerrar o caso"),
+    "translate": ("Translate", "Traduzir"),
+    "machine_translation": ("Machine translation", "Tradução automática"),
+    "translation_failed": ("The translation is not available now.", "A tradução não está disponível agora."),
+    "msg_queued": ("waiting to go", "à espera de envio"),
+    "msg_sending": ("sending", "a enviar"),
+    "msg_sent": ("sent", "enviada"),
+    "msg_delivered": ("delivered", "entregue"),
+    "msg_read": ("read", "lida"),
+    "msg_failed": ("not delivered", "não entregue"),
+    "msg_undelivered": ("not delivered", "não entregue"),
+    "msg_cancelled": ("cancelled", "cancelada"),
+    "role_caseworker": ("caseworker", "técnico"),
+    "role_supervisor": ("supervisor", "supervisor"),
+    "role_admin": ("administrator", "administrador"),
+    "channel_webchat": ("web chat", "chat no site"),
+    "channel_sms": ("SMS", "SMS"),
+    "channel_whatsapp": ("WhatsApp", "WhatsApp"),
+    "channel_telegram": ("Telegram", "Telegram"),
 }
 
 # What the audit log records (handoff.queue.audit, handoff.reveal), for the audit page.
@@ -113,6 +174,7 @@ _ACTIONS: dict[str, tuple[str, str]] = {
     "export": ("exported", "exportou"),
     "erase": ("erased the person's data", "apagou os dados da pessoa"),
     "open": ("case opened", "caso aberto"),
+    "follow_up": ("reopened: the person wrote again", "reaberto: a pessoa voltou a escrever"),
     "escalate": ("raised the priority (reply overdue)", "subiu a prioridade (resposta em atraso)"),
     "login": ("signed in", "entrou"),
     "login_failed": ("wrong password", "palavra-passe errada"),
@@ -214,11 +276,101 @@ _CODES: dict[str, tuple[str, str]] = {
     "homeless": ("homeless", "sem abrigo"), "domestic_violence": ("domestic violence", "violência doméstica"),
     "wants_to_return": ("wants to return", "quer regressar"), "fears_return": ("fears return", "receia regressar"),
     "asked_for_person": ("asked for a person", "pediu uma pessoa"),
+    "follow_up": ("wrote again after the case closed", "voltou a escrever depois de o caso fechar"),
     "held_by_other": ("someone else keeps it", "retido por outra pessoa"),
     "this_chat": ("in this chat", "nesta conversa"), "phone_call": ("phone call", "chamada"),
     BY_SMS: ("SMS", "SMS"), "in_person": ("in person", "presencialmente"),
     "this_number": ("the number they write from", "o número de onde escreve"),
+    # How a caseworker closed a case (handoff.queue.OUTCOMES).
+    "referred_arvore": ("referred to ARVoRe (assisted return)", "encaminhado para o ARVoRe (retorno assistido)"),
+    "referred_eu_trafficking_fund": ("referred to the EU trafficking emergency fund",
+                                     "encaminhado para o fundo de emergência UE (tráfico)"),
+    "referred_trafficking_support": ("referred to trafficking victim support",
+                                     "encaminhado para o apoio a vítimas de tráfico"),
+    "referred_asylum": ("referred for asylum", "encaminhado para asilo"),
+    "referred_other": ("referred to another organisation", "encaminhado para outra organização"),
+    "information_given": ("information given", "informação prestada"),
+    "no_response": ("the person stopped answering", "a pessoa deixou de responder"),
+    "duplicate": ("duplicate of another case", "duplicado de outro caso"),
+    "withdrawn": ("withdrawn by the person", "desistência da pessoa"),
 }
+
+# The console's refusals (HandoffError.detail, in English for the API), said in Portuguese:
+# a pattern over the English detail, and the words with its groups.
+_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), pt) for p, pt in (
+    (r"^case (\d+) does not exist$", "O caso {0} não existe."),
+    (r"^case (\d+) is in the queue: claim it to read it$", "O caso {0} está na fila: assuma-o para o ler."),
+    (r"^case (\d+) is with (.+)$", "O caso {0} está com {1}."),
+    (r"^case (\d+) is \w+: only those who held it and supervisors read it$",
+     "O caso {0} só pode ser lido por quem o teve e pelos supervisores."),
+    (r"^case (\d+) is (\w+), not queued$", "O caso {0} já não está na fila."),
+    (r"^case (\d+) is closed$", "O caso {0} está encerrado."),
+    (r"^claim case (\d+) before you .+$", "Assuma o caso {0} primeiro."),
+    (r"^case (\d+) is claimed by another caseworker$", "O caso {0} está com outro técnico."),
+    (r"^only supervisors reassign cases$", "Só os supervisores reatribuem casos."),
+    (r"^(.+) is not an active caseworker$", "{0} não é um técnico ativo."),
+    (r"^choose a caseworker$", "Escolha um técnico."),
+    (r"^a note needs text$", "Uma nota precisa de texto."),
+    (r"^a note can be at most (\d+) characters$", "Uma nota tem no máximo {0} caracteres."),
+    (r"^outcome must be one of: .+$", "Escolha o resultado."),
+    (r"^a reply needs text or a template$", "Escreva a resposta."),
+    (r"^a reply can be at most (\d+) characters$", "Uma resposta tem no máximo {0} caracteres."),
+    (r"^the person cannot receive messages now$", "A pessoa não pode receber mensagens agora."),
+    (r"^the person opted out \(STOP\).*$",
+     "A pessoa pediu para não receber mensagens (STOP): nada pode ser enviado até voltar a escrever."),
+    (r"^the person erased their data.*$", "A pessoa apagou os seus dados: nada pode ser enviado."),
+    (r"^the (\w+) (\d+)-hour window is closed.*$",
+     "A janela de {1} horas do {0} fechou: a pessoa escreveu há mais de {1} horas, por isso o "
+     "{0} só aceita um modelo aprovado até voltar a escrever."),
+    (r"^reason must be one of: .+$", "Escolha porque precisa do endereço."),
+    (r"^say why in a note when the reason is other$", "Diga porquê numa nota quando o motivo é outro."),
+    (r"^a note is (\d+) characters at most$", "A nota tem no máximo {0} caracteres."),
+    (r"^the person's last message has no answer.*$",
+     "A última mensagem da pessoa ainda não tem resposta: marque \"Encerrar sem responder\" para encerrar."),
+    (r"^a reply is a template or your own text, not both.*$",
+     "Uma resposta é um modelo ou o seu texto, não os dois."),
+))
+
+
+def refusal(detail: str, lang: str) -> str:
+    """A refusal in the caseworker's language (the API keeps its English detail)."""
+    if lang != "pt":
+        return detail
+    for pattern, words in _REFUSALS:
+        found = pattern.match(detail)
+        if found is not None:
+            return words.format(*found.groups())
+    return detail
+
+
+def language_name(code: str | None, lang: str) -> str:
+    """A locale code (pt_BR, zh_Hans) as its name in the caseworker's language."""
+    if not code:
+        return "—"
+    try:
+        name = Locale.parse(code).get_display_name(lang) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def country_name(code: str, lang: str) -> str:
+    return Locale.parse(lang).territories.get(code.upper(), code)
+
+
+def channel_name(name: str, lang: str) -> str:
+    return t(f"channel_{name}", lang) if f"channel_{name}" in _UI else name
+
+
+def field_value(name: str, value: Any, lang: str) -> str:
+    """A record value as the caseworker reads it: countries and districts by name."""
+    if isinstance(value, str) and name in COUNTRY_FIELDS and len(value) == 2 and value.isalpha():
+        return country_name(value, lang)
+    if isinstance(value, str) and name == "district" and value in DISTRICTS:
+        return DISTRICTS[value].split("|")[0]
+    if isinstance(value, str) and name == "language":
+        return language_name(value, lang)
+    return value_label(value, lang)
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:

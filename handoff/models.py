@@ -81,6 +81,12 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     outcome: Mapped[str | None] = mapped_column(String(32), default=None)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # The closed case this one follows up: the person wrote again soon after it closed.
+    follows_id: Mapped[int | None] = mapped_column(
+        ForeignKey("handoff_case.id", ondelete="SET NULL"), default=None
+    )
+    # When its holder last read it: a message from the person after this is unread.
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class CaseNote(Base):

@@ -91,6 +91,13 @@ def document() -> dict[str, Any]:
             "assignee": {"type": ["object", "null"], "properties": {
                 "id": {"type": "integer"}, "name": {"type": "string"}}},
             "escalated": {"type": "boolean"},
+            "pseudonym": {"type": "string", "description": "a name for the person made from no "
+                          "personal data, the same on each of their cases (search finds it)"},
+            "unread_at": {**_time(), "description": "when the person wrote what the holder has "
+                          "not read yet; null when nothing is unread"},
+            "last_activity_at": _time(),
+            "follows": {"type": ["integer", "null"], "description": "the closed case this one follows "
+                        "up: the person wrote again within the reopening window"},
             "opened_at": _time(), "claimed_at": _time(), "closed_at": _time(),
             "record_labelled": {"type": "array", "description": "the record in the console's language "
                                 "(GET /cases/{id} only)", "items": {"type": "object", "properties": {
@@ -105,6 +112,8 @@ def document() -> dict[str, Any]:
                       "items": {"type": "object", "properties": {
                           "id": {"type": "integer"}, "text": {"type": "string"},
                           "author": {"type": "string"}, "at": _time()}}},
+            "unanswered": {"type": "boolean", "description": "the person's message is the last one: "
+                           "nobody has answered it yet (GET /cases/{id} only)"},
             "contact_status": {"type": ["string", "null"], "enum": ["active", "stopped", "erased", None]},
             "can_send": {"type": ["boolean", "null"], "description": "whether a reply can go now"},
             "blocked_reason": {"type": ["string", "null"], "description": "why not, in words"}}},
@@ -138,7 +147,15 @@ def document() -> dict[str, Any]:
     }
     paths: dict[str, Any] = {
         "/api/v1/cases": {"get": _op("Cases in this caseworker's queue order", _json(_list("Case"), "cases"),
-            params=[{"name": "status", "in": "query", "schema": {"enum": ["queued", "claimed", "closed"]}}])},
+            params=[{"name": "status", "in": "query", "schema": {"enum": ["queued", "claimed", "closed"]}},
+                    {"name": "language", "in": "query", "schema": {"type": "string"},
+                     "description": "base language of the person, e.g. pt, hi"},
+                    {"name": "channel", "in": "query", "schema": {"enum": list(NAMES)}},
+                    {"name": "priority", "in": "query", "schema": {"enum": ["urgent", "high", "normal", "low"]}},
+                    {"name": "holder", "in": "query", "schema": {"type": "integer"},
+                     "description": "the caseworker id holding the case"},
+                    {"name": "q", "in": "query", "schema": {"type": "string"},
+                     "description": "a case number (12 or #12) or a pseudonym"}])},
         "/api/v1/cases/next/claim": {"post": _op("Claim the first case of my queue order", case_ok)},
         "/api/v1/cases/{case_id}": {"get": _op("The case card (audited as a view)", case_ok, params=_ID)},
         "/api/v1/cases/{case_id}/claim": {"post": _op("Claim a queued case (409 if taken)", case_ok, params=_ID)},

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, literal, select
+from sqlalchemy import Select, and_, case, literal, select
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
-from core.models import Contact, Conversation
+from core.models import Contact, Conversation, Message
 from core.turnsql import ConversationRow, TurnSQL
 from handoff.errors import Conflict, Forbidden, Invalid, NotFound
 from handoff.models import PRIORITIES, AuditEntry, Case, CaseNote, Caseworker
@@ -37,6 +37,7 @@ __all__ = [
     "reassign",
     "release",
     "sweep_idle",
+    "unanswered",
 ]
 
 # Close codes: what came of the case (listed in the OpenAPI document).
@@ -135,11 +136,13 @@ def open_case_rows(raw: Any, sql: TurnSQL, conv: ConversationRow, policy: Policy
     return case_id
 
 
-def ordered(cw: Caseworker | None, status: str | None = "queued") -> Select[Case]:
+def ordered(cw: Caseworker | None, status: str | None = "queued", now: datetime | None = None) -> Select[Case]:
     """Cases in queue order for this caseworker.
 
-    Urgent cases come first for everyone (safety does not wait for a language match); then the
-    cases in languages the caseworker speaks; then priority; then the longest waiting.
+    Urgent cases first (safety does not wait for anything); then those past their reply time
+    (``now`` given); then priority; then the caseworker's languages; then the longest waiting.
+    A high-priority case in a language nobody on shift reads still comes before a normal one
+    they do: it can be passed on, it must not sink.
     """
     stmt = select(Case)
     if status:
@@ -147,7 +150,9 @@ def ordered(cw: Caseworker | None, status: str | None = "queued") -> Select[Case
     speaks = [base_language(x) for x in (cw.languages if cw else [])]
     match = case((Case.lang.in_(speaks), 0), else_=1) if speaks else literal(0)
     urgent = case((Case.rank == 0, 0), else_=1)
-    return stmt.order_by(urgent, match, Case.rank, Case.queued_at, Case.id)
+    late = literal(0) if now is None else case(
+        (and_(Case.first_response_at.is_(None), Case.sla_due_at < now), 0), else_=1)
+    return stmt.order_by(urgent, late, Case.rank, match, Case.queued_at, Case.id)
 
 
 def get_case(session: Session, case_id: int, lock: bool = False) -> Case:
@@ -194,7 +199,7 @@ def claim(session: Session, case_id: int, cw: Caseworker, now: datetime) -> Case
 
 def claim_next(session: Session, cw: Caseworker, now: datetime) -> Case | None:
     """Claim the first case of this caseworker's queue order; None when the queue is empty."""
-    found = session.scalars(ordered(cw).limit(1).with_for_update(skip_locked=True)).first()
+    found = session.scalars(ordered(cw, now=now).limit(1).with_for_update(skip_locked=True)).first()
     if found is None:
         return None
     _take(found, cw, now)
@@ -254,12 +259,23 @@ def add_note(session: Session, case_id: int, cw: Caseworker, text: str, now: dat
     return note
 
 
-def close(session: Session, case_id: int, cw: Caseworker, outcome: str, now: datetime) -> Case:
-    """Close the case and hand the person back to the bot (a new conversation next time)."""
+def unanswered(session: Session, conversation_id: int) -> bool:
+    """Whether the last message of the conversation is the person's, with no answer after it."""
+    last = session.scalars(select(Message.direction).where(Message.conversation_id == conversation_id)
+                           .order_by(Message.id.desc()).limit(1)).first()
+    return last == "in"
+
+
+def close(session: Session, case_id: int, cw: Caseworker, outcome: str, now: datetime,
+          anyway: bool = True) -> Case:
+    """Close the case and hand the person back to the bot (writing again soon reopens it).
+    Unless ``anyway``, refused while the person's last message has no answer."""
     if outcome not in OUTCOMES:
         raise Invalid(f"outcome must be one of: {', '.join(OUTCOMES)}")
     found, _contact, conv = lock_for_person(session, case_id)
     must_hold(found, cw, "close it")
+    if not anyway and unanswered(session, conv.id):
+        raise Conflict("the person's last message has no answer: close anyway, or answer first")
     found.status, found.outcome, found.closed_at = "closed", outcome, now
     found.version += 1
     if conv.status == "handoff":

@@ -42,6 +42,11 @@ def templates() -> tuple[dict[str, Any], ...]:
     return tuple(data["templates"])
 
 
+def rendered_template(pipeline: Pipeline, code: str, language: str) -> str:
+    """A template's text in the person's language, as it would be sent."""
+    return pipeline.renderer.reply(Reply((Text(template(code)["text"]),), kind="info"), language).text
+
+
 def template(code: str) -> dict[str, Any]:
     for item in templates():
         if item["code"] == code:
@@ -86,16 +91,21 @@ def send_reply(
     now: datetime,
     text: str | None = None,
     template_code: str | None = None,
+    based_on: str | None = None,
 ) -> dict[str, Any]:
-    """Queue a caseworker's message to the person; returns the message as the API shows it."""
+    """Queue a caseworker's message to the person: their ``text``, or a template's; returns the
+    message as the API shows it. ``based_on`` names the template the text started from (the
+    console inserts it in the reply box to edit), for the audit."""
     found, contact, conv = lock_for_person(session, case_id)
     must_hold(found, cw, "reply")
+    if template_code and (text or "").strip():
+        # Sending one would throw the other away without a word.
+        raise Invalid("a reply is a template or your own text, not both")
     if template_code:
-        body = pipeline.renderer.reply(
-            Reply((Text(template(template_code)["text"]),), kind="info"), found.language
-        ).text
+        body = rendered_template(pipeline, template_code, found.language)
     else:
-        body = (text or "").strip()
+        # Browsers send a textarea's line breaks as CRLF: one character less per line on SMS.
+        body = (text or "").replace("\r\n", "\n").strip()
     if not body:
         raise Invalid("a reply needs text or a template")
     if len(body) > MAX_REPLY:
@@ -115,7 +125,8 @@ def send_reply(
     found.first_response_at = found.first_response_at or now
     found.last_activity_at = now
     found.version += 1
-    audit(session, cw, "reply", found.id, message_id=written[0].id, template=template_code)
+    used = template_code or (based_on if based_on and any(t["code"] == based_on for t in templates()) else None)
+    audit(session, cw, "reply", found.id, message_id=written[0].id, template=used)
     return {
         "id": written[0].id,
         "text": body,

@@ -21,11 +21,13 @@ from channels.base import Inbound
 from core.db import Database, utcnow
 from core.privacy import EraseHook
 from core.ratelimit import Backoff
+from core.secret import reveal
 from dialogs.base import N_, Reply, Step, Text
 from handoff import queue
 from handoff.models import Case
 from handoff.notify import Notifier
 from handoff.sla import Policy
+from handoff.translate import translator_from
 
 if TYPE_CHECKING:
     from core.models import Conversation
@@ -59,6 +61,9 @@ class Handoff:
         # Wrong console passwords per client address: a few pass, then each waits longer.
         self.logins = Backoff(free=3, first=1.0, longest=300.0)
         self.clock = clock
+        # Machine translation for caseworkers, only through a server the deployer runs.
+        self.translator = translator_from(getattr(settings, "translate_url", None),
+                                          reveal(getattr(settings, "translate_api_key", None)))
 
     # -- hooks (inside the turn's transaction) ---------------------------------------------
 
@@ -116,11 +121,33 @@ class Handoff:
             case, _ = queue.open_case(session, conv, self.policy, now)
         case.last_inbound_at = now
 
+    def on_reopen(self, session: Session, conv: Conversation, inbound: Inbound, step: Step | None) -> None:
+        """The person writes again soon after their case closed (the pipeline decided it is
+        soon enough): a follow-up case, at the priority the last one ended with, in the same
+        conversation, so the caseworker reads all that came before; the person is told a
+        person will answer, and when."""
+        now = self.clock()
+        before = session.scalars(
+            select(Case).where(Case.conversation_id == conv.id).order_by(Case.id.desc())
+        ).first()
+        case, created = queue.open_case(session, conv, self.policy, now,
+                                        priority=before.priority if before else None)
+        if created and before is not None:
+            case.follows_id = before.id
+            case.reasons = list(dict.fromkeys([*case.reasons, "follow_up"]))
+            queue.audit(session, None, "follow_up", case.id, follows=before.id)
+        case.last_inbound_at = now
+        conv.status = "handoff"
+        if created and case.priority == "urgent":
+            self.notifier.enqueue(session, "urgent_case", case.id)
+        self._tell_person(session, conv, now)
+
     def hooks(self) -> dict[str, object]:
         return {
             "handoff": self.on_handoff,
             "urgent": self.on_urgent,
             "inbound_handoff": self.on_inbound,
+            "reopen": self.on_reopen,
         }
 
     def row_hooks(self) -> dict[str, object]:
@@ -135,6 +162,7 @@ class Handoff:
         self.pipeline.hooks.update(self.hooks())  # type: ignore[arg-type]
         self.pipeline.row_hooks.update(self.row_hooks())  # type: ignore[arg-type]
         self.pipeline.erase_hooks.extend(self.erase_hooks())
+        self.pipeline.reopen_within = self.policy.reopen_within or None
 
     def _tell_person(self, session: Session, conv: Conversation, now: datetime, said_who: bool = False) -> None:
         language = conv.language or "en"

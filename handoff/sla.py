@@ -22,13 +22,16 @@ __all__ = ["Policy"]
 
 @dataclass
 class Policy:
-    """SLA minutes per priority, office hours and how long a claim may sit idle."""
+    """SLA minutes per priority, office hours, how long a claim may sit idle, and how long a
+    closed case may be reopened by the person writing again."""
 
     office: OfficeHours = field(default_factory=OfficeHours)
     minutes: dict[str, int] = field(
         default_factory=lambda: {"urgent": 30, "high": 240, "normal": 480, "low": 1440}
     )
     claim_idle: timedelta = timedelta(minutes=30)
+    # A person who writes again this soon after their case closed reopens it (zero: never).
+    reopen_within: timedelta = timedelta(days=14)
 
     @classmethod
     def from_settings(cls, settings: HandoffSettings) -> Policy:
@@ -40,6 +43,7 @@ class Policy:
             office=office,
             minutes=dict(getattr(settings, "sla_minutes", ())) or cls().minutes,
             claim_idle=timedelta(minutes=getattr(settings, "claim_idle_minutes", 30)),
+            reopen_within=timedelta(days=max(0, getattr(settings, "reopen_days", 14))),
         )
 
     def due(self, priority: str, opened_at: datetime) -> datetime:

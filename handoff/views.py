@@ -6,22 +6,26 @@ the web modules only parse the request and render what these return.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, and_, exists, false, func, select
 from sqlalchemy.orm import Session
 
+from channels.registry import NAMES
 from core import store
-from core.models import Conversation
+from core.models import Conversation, Message
 from handoff import queue
 from handoff.cards import case_summary, conversation_item, names_of
-from handoff.errors import Forbidden
-from handoff.models import AuditEntry, Case, Caseworker
+from handoff.errors import Forbidden, NotFound
+from handoff.models import PRIORITIES, AuditEntry, Case, Caseworker
+from handoff.pseudonym import contact_of
 from handoff.sla import Policy
 
 __all__ = [
+    "Filters",
     "active_caseworkers",
     "audit_log",
     "board",
@@ -29,15 +33,77 @@ __all__ = [
     "case_list",
     "find_caseworker",
     "held_by_colleague",
+    "mark_seen",
     "must_read",
+    "open_languages",
+    "overview",
     "person_conversations",
+    "person_message",
     "reads",
+    "recent_deliveries",
 ]
 
 
 SUPERVISORS = ("supervisor", "admin")
 # What a caseworker did on a case that shows they held it (a claim, or work on it).
 HELD = ("claim", "reply", "note", "close", "release")
+
+
+STATUSES = ("queued", "claimed", "closed")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a caseworker narrowed the queue to; an unknown value narrows nothing."""
+
+    status: str | None = None
+    language: str | None = None
+    channel: str | None = None
+    priority: str | None = None
+    holder: int | None = None
+    search: str = ""
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> Filters:
+        def pick(name: str, allowed: Sequence[str]) -> str | None:
+            value = query.get(name, "")
+            return value if value in allowed else None
+
+        holder = query.get("holder", "")
+        language = query.get("language", "").strip().lower()
+        return cls(
+            status=pick("status", STATUSES), channel=pick("channel", NAMES),
+            priority=pick("priority", tuple(PRIORITIES)),
+            language=language if language.isascii() and language.isalpha() and len(language) <= 8 else None,
+            holder=int(holder) if holder.isascii() and holder.isdigit() and len(holder) < 10 else None,
+            search=" ".join(query.get("q", "").split())[:64],
+        )
+
+    @property
+    def narrowed(self) -> bool:
+        return any((self.language, self.channel, self.priority, self.holder, self.search))
+
+    def apply(self, stmt: Select[Case]) -> Select[Case]:
+        if self.language:
+            stmt = stmt.where(Case.lang == self.language)
+        if self.channel:
+            stmt = stmt.where(Case.channel == self.channel)
+        if self.priority:
+            stmt = stmt.where(Case.priority == self.priority)
+        if self.holder is not None:
+            stmt = stmt.where(Case.assignee_id == self.holder)
+        if self.search:
+            stmt = stmt.where(_found(self.search))
+        return stmt
+
+
+def _found(search: str) -> Any:
+    """A case id ("12", "#12") or a pseudonym ("Bamiro", every case of that person)."""
+    number = search.lstrip("#")
+    if number.isascii() and number.isdigit() and len(number) < 10:
+        return Case.id == int(number)
+    contact = contact_of(search)
+    return Case.contact_id == contact if contact is not None else false()
 
 
 def _held(cw: Caseworker) -> Any:
@@ -81,10 +147,10 @@ def _card(c: Case, cw: Caseworker, policy: Policy, now: datetime, names: dict[in
 
 
 def case_list(session: Session, cw: Caseworker, status: str | None, policy: Policy,
-              now: datetime) -> list[dict[str, Any]]:
+              now: datetime, filters: Filters | None = None) -> list[dict[str, Any]]:
     """Cases with ``status``: open ones in this caseworker's queue order, closed ones newest
     first (for a caseworker, those they held); without a status, every case not closed."""
-    stmt = queue.ordered(cw, status) if status != "closed" else select(Case).where(
+    stmt = queue.ordered(cw, status, now) if status != "closed" else select(Case).where(
         Case.status == "closed").order_by(Case.closed_at.desc())
     if status == "closed":
         queue.audit(session, cw, "list_closed", None)
@@ -92,14 +158,22 @@ def case_list(session: Session, cw: Caseworker, status: str | None, policy: Poli
             stmt = stmt.where(_held(cw))
     if status is None:
         stmt = stmt.where(Case.status != "closed")
+    if filters is not None:
+        stmt = filters.apply(stmt)
     names = names_of(session)
     return [_card(c, cw, policy, now, names) for c in session.scalars(stmt.limit(500))]
 
 
-def board(session: Session, cw: Caseworker, policy: Policy, now: datetime) -> dict[str, list[dict[str, Any]]]:
-    """The console's queue: waiting cases, this caseworker's, and the ones others hold."""
+def board(session: Session, cw: Caseworker, policy: Policy, now: datetime,
+          filters: Filters | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The console's queue: waiting cases, this caseworker's, and the ones others hold; or,
+    filtered by the closed status, the closed cases this caseworker may read."""
+    filters = filters or Filters()
+    if filters.status == "closed":
+        return {"closed": case_list(session, cw, "closed", policy, now, filters)}
     names = names_of(session)
-    rows = session.scalars(queue.ordered(cw, None).where(Case.status != "closed").limit(300)).all()
+    stmt = filters.apply(queue.ordered(cw, filters.status, now).where(Case.status != "closed"))
+    rows = session.scalars(stmt.limit(300)).all()
 
     def card(c: Case) -> dict[str, Any]:
         return _card(c, cw, policy, now, names)
@@ -109,6 +183,56 @@ def board(session: Session, cw: Caseworker, policy: Policy, now: datetime) -> di
         "mine": [card(c) for c in rows if c.status == "claimed" and c.assignee_id == cw.id],
         "others": [card(c) for c in rows if c.status == "claimed" and c.assignee_id != cw.id],
     }
+
+
+def overview(session: Session, now: datetime) -> dict[str, Any]:
+    """The supervisor's view of the day: open cases by status and priority, those past their
+    reply time, and who holds what and since when."""
+    counts = {(status, priority): n for status, priority, n in session.execute(
+        select(Case.status, Case.priority, func.count()).where(Case.status != "closed")
+        .group_by(Case.status, Case.priority))}
+    late = session.scalar(select(func.count()).where(
+        Case.status != "closed", Case.first_response_at.is_(None), Case.sla_due_at < now)) or 0
+    held = session.execute(
+        select(Caseworker.id, Caseworker.name, func.count(Case.id), func.min(Case.claimed_at))
+        .join(Case, and_(Case.assignee_id == Caseworker.id, Case.status == "claimed"))
+        .group_by(Caseworker.id, Caseworker.name).order_by(func.count(Case.id).desc())).all()
+    return {
+        "counts": {status: {p: counts.get((status, p), 0) for p in PRIORITIES} for status in ("queued", "claimed")},
+        "totals": {status: sum(counts.get((status, p), 0) for p in PRIORITIES) for status in ("queued", "claimed")},
+        "breached": late,
+        "holders": [{"id": i, "name": name, "cases": n,
+                     "oldest_minutes": int((now - since).total_seconds() // 60) if since else None}
+                    for i, name, n, since in held],
+    }
+
+
+def open_languages(session: Session) -> list[str]:
+    """The base languages of the open cases, for the queue's filter."""
+    return [lang for lang in session.scalars(select(Case.lang).where(Case.status != "closed").distinct()) if lang]
+
+
+def recent_deliveries(session: Session, conversation_id: int, last: int = 20) -> list[dict[str, Any]]:
+    """The delivery status of the latest messages sent to the person (newest first)."""
+    rows = session.execute(select(Message.id, Message.status).where(
+        Message.conversation_id == conversation_id, Message.direction == "out")
+        .order_by(Message.id.desc()).limit(last))
+    return [{"id": i, "status": status} for i, status in rows]
+
+
+def person_message(session: Session, conversation_id: int, message_id: int) -> Message:
+    """A message the person wrote in this conversation, or NotFound."""
+    found = session.get(Message, message_id)
+    if found is None or found.conversation_id != conversation_id or found.direction != "in":
+        raise NotFound(f"message {message_id} is not the person's in this case")
+    return found
+
+
+def mark_seen(case: Case, cw: Caseworker, now: datetime) -> None:
+    """Its holder read the case: what the person wrote so far is no longer unread."""
+    if case.assignee_id == cw.id and case.last_inbound_at is not None and (
+            case.seen_at is None or case.seen_at < case.last_inbound_at):
+        case.seen_at = now
 
 
 def person_conversations(session: Session, cw: Caseworker, channel: str,

@@ -94,7 +94,7 @@ def test_caseworker_works_a_case_in_the_browser(served, page):
     page.click("li.case[data-case='1'] button.claim")
     page.wait_for_url(f"{base}/console/cases/1")
     card = page.inner_text("#case")
-    assert "sms" in card and "pt_BR" in card and "ARVoRe" in card
+    assert "SMS" in card and "Português (Brasil)" in card and "ARVoRe" in card
     assert "Brasil" in page.inner_text("#record") or "BR" in page.inner_text("#record")
     assert "<script>alert(1)</script>" in page.inner_text("#transcript")  # shown as text
 
@@ -114,7 +114,9 @@ def test_caseworker_works_a_case_in_the_browser(served, page):
     page.wait_for_selector("#transcript li.person >> text=Obrigado, Ana!")
     assert page.evaluate("window.__stayed") is True  # it arrived live
 
+    page.click("#close-panel summary")  # closing is a deliberate second step
     page.select_option("#outcome", "referred_arvore")
+    page.check("#anyway")  # her thanks is the last word: closing without an answer is said out loud
     page.click("#close")
     page.wait_for_selector("#case[data-status='closed']")
     assert dialogs == []  # no script a person wrote ever ran

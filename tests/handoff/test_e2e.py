@@ -45,7 +45,8 @@ def test_handoff_claim_reply_answer_close_and_back_to_the_bot(hub):
     closed = client.post(f"/api/v1/cases/{case_id}/close", headers=bearer(token), json={"outcome": "referred_arvore"})
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
 
-    turn = say(app, "olá de novo", PHONE)
+    # Asking to start again is a new screening (writing again soon reopens: test_reopen.py).
+    turn = say(app, "restart", PHONE)
     assert turn.conversation_id != conv_id and turn.status == "bot"
     assert [r.text for r in turn.replies] == ["Say person to talk to a person."]
     with hub.db.sessions() as s:

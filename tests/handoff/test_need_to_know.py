@@ -80,4 +80,4 @@ def test_no_console_url_shows_a_colleague_their_transcript(hub):
         assert response.status_code == 303 and response.headers["location"] == "/console/", path
         assert PHONE not in response.text and "hello" not in response.text
     shown = client.get("/console/")
-    assert "case 1 is with ana" in shown.text and PHONE not in shown.text
+    assert "O caso 1 está com ana." in shown.text and PHONE not in shown.text

@@ -46,16 +46,22 @@ def _worker(db, email: str, languages: list[str]) -> Caseworker:
     return cw
 
 
-def test_queue_order_urgent_first_then_my_languages_then_priority_then_waiting(db):
+def test_queue_order_urgent_breached_priority_then_my_languages_then_waiting(db):
     ids = _cases(db, [("normal", "uk"), ("low", "pt_BR"), ("high", "uk"), ("urgent", "ne"),
                       ("normal", "pt_PT"), ("normal", "en")])
     speaks_pt = _worker(db, "pt@x.org", ["pt"])
     speaks_uk = _worker(db, "uk@x.org", ["uk", "ru"])
     with db.sessions() as s:
-        for_pt = [c.id for c in s.scalars(queue.ordered(speaks_pt))]
-        for_uk = [c.id for c in s.scalars(queue.ordered(speaks_uk))]
-    assert for_pt == [ids[3], ids[4], ids[1], ids[2], ids[0], ids[5]]
+        for_pt = [c.id for c in s.scalars(queue.ordered(speaks_pt, now=WEDNESDAY_10H))]
+        for_uk = [c.id for c in s.scalars(queue.ordered(speaks_uk, now=WEDNESDAY_10H))]
+    # A high-priority case in a language she does not read stays above her normal ones.
+    assert for_pt == [ids[3], ids[2], ids[4], ids[0], ids[5], ids[1]]
     assert for_uk == [ids[3], ids[2], ids[0], ids[4], ids[5], ids[1]]
+    with db.transaction() as s:  # the low one is past its reply time: it rises above priority
+        s.get(Case, ids[1]).sla_due_at = WEDNESDAY_10H - timedelta(minutes=5)
+    with db.sessions() as s:
+        for_pt = [c.id for c in s.scalars(queue.ordered(speaks_pt, now=WEDNESDAY_10H))]
+    assert for_pt == [ids[3], ids[1], ids[2], ids[4], ids[0], ids[5]]
 
 
 def test_raising_priority_keeps_one_case_and_moves_its_sla(db):
