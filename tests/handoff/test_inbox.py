@@ -199,3 +199,20 @@ def test_without_a_translation_server_nothing_is_offered_or_sent(hub):
     assert "translate" not in page.split('id="transcript"')[1].split("</ol>")[0]
     refused = desk.client.get("/console/cases/1/messages/1/translation", follow_redirects=False)
     assert refused.status_code == 303
+
+
+def test_every_code_a_card_can_show_has_words_in_both_console_languages():
+    from pathlib import Path
+
+    from handoff.i18n import code_label
+    from handoff.queue import OUTCOMES
+
+    rules = Path(__file__).resolve().parents[2] / "dialogs" / "rules.py"
+    source = rules.read_text(encoding="utf-8")
+    reasons = set(re.findall(r'reasons\.append\("([a-z_]+)"\)', source))
+    programmes = set(re.findall(r'programme, eligibility = "([a-z_]+)", "([a-z_]+)"', source))
+    codes = reasons | {p for p, _ in programmes} | {e for _, e in programmes} | set(OUTCOMES) | {"follow_up"}
+    assert len(codes) > 30
+    for code in codes:
+        assert code_label(code, "pt") != code.replace("_", " "), code
+        assert code_label(code, "en") != code_label(code, "pt") or code in ("normal",), code
