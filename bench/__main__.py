@@ -18,9 +18,10 @@ from typing import Any
 
 from bench.common import RESULTS, print_table, write_results
 
-PARTS = ("understanding", "engine", "peers", "webhook", "queue", "sms")
+PARTS = ("understanding", "engine", "peers", "webhook", "queue", "sms", "scaleout")
 MODULES = {"engine": "bench.engine", "peers": "bench.peers", "webhook": "bench.webhook",
-           "queue": "bench.claims", "sms": "bench.sms", "understanding": "bench.understanding"}
+           "queue": "bench.claims", "sms": "bench.sms", "understanding": "bench.understanding",
+           "scaleout": "bench.scaleout"}
 
 # The figures the issue sets targets for, in one closing table.
 SUMMARY = (
@@ -62,6 +63,11 @@ SUMMARY = (
     ("language.first_message.family", ">= 0.99"),
     ("sms.pt.segments_per_screening", "<= 22"),
     ("sms.pt.longest_prompt_segments", "<= 2"),
+    ("scaleout.lost", "0"),
+    ("scaleout.duplicated", "<= in flight at the SIGKILLs"),
+    ("scaleout.stall_s", "< 5"),
+    ("scaleout.replies_per_s", ""),
+    ("scaleout.pacing_violations", "0"),
 )
 
 

@@ -53,7 +53,7 @@ def build(settings: Settings, channels: Mapping[str, Channel] | None = None) -> 
         locales.translator, country_name=locales.country_name, number=locales.format_number
     )
     enabled = dict(channels) if channels is not None else registry.enabled(settings)
-    sender = Sender(db, enabled, poll=settings.outbox_poll_seconds)
+    sender = Sender(db, enabled, poll=settings.outbox_poll_seconds, rates=dict(settings.send_rates))
     pipeline = Pipeline(
         db,
         renderer,

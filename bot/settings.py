@@ -66,6 +66,7 @@ class Settings:
     sla_minutes: tuple[tuple[str, int], ...] = (("urgent", 30), ("high", 240), ("normal", 480), ("low", 1440))
     claim_idle_minutes: int = 30
     reopen_days: int = 14            # a person writing this soon after their case closed reopens it (0: never)
+    send_rates: tuple[tuple[str, float], ...] = ()  # per channel's sender, over the channels' own
     translate_url: str | None = None  # a self-hosted LibreTranslate server, for caseworkers
     translate_api_key: Secret | None = None
     office_hours: str = "mon-fri 09:00-18:00"
@@ -204,6 +205,7 @@ def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".
         sla_minutes=_sla(get("INTAKE_SLA_MINUTES")),
         claim_idle_minutes=int(get("INTAKE_CLAIM_IDLE_MINUTES", "30") or 30),
         reopen_days=_int(get("INTAKE_REOPEN_DAYS", "14"), "INTAKE_REOPEN_DAYS"),
+        send_rates=_rates(get("INTAKE_SEND_RATES")),
         translate_url=get("INTAKE_TRANSLATE_URL") or None,
         translate_api_key=_secret(get("INTAKE_TRANSLATE_API_KEY")),
         office_hours=get("INTAKE_OFFICE_HOURS", "mon-fri 09:00-18:00") or "mon-fri 09:00-18:00",
@@ -233,6 +235,25 @@ def _sla(raw: str | None) -> tuple[tuple[str, int], ...]:
             raise SettingsError(f"INTAKE_SLA_MINUTES: {item.strip()!r} is not priority=minutes")
         minutes[name.strip()] = int(value)
     return tuple(minutes.items())
+
+
+def _rates(raw: str | None) -> tuple[tuple[str, float], ...]:
+    """``sms=1,whatsapp=80`` -> messages a second per channel's sender (0: no limit)."""
+    from channels.registry import NAMES
+
+    rates = []
+    for item in (raw or "").split(","):
+        name, _, value = item.partition("=")
+        if not name.strip():
+            continue
+        try:
+            rate = float(value)
+        except ValueError:
+            rate = -1.0
+        if name.strip() not in NAMES or rate < 0:
+            raise SettingsError(f"INTAKE_SEND_RATES: {item.strip()!r} is not channel=messages per second")
+        rates.append((name.strip(), rate))
+    return tuple(rates)
 
 
 def _int(value: str | None, name: str) -> int:

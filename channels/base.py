@@ -99,6 +99,12 @@ class Capabilities:
     provider_opt_out: bool = False  # the provider enforces STOP itself: only START lifts it
     window: timedelta | None = None  # free text only this long after the person last wrote
     title: str = ""                # how caseworkers and deployers call it
+    # Least time between two messages to one chat, kept by every sender process together
+    # (the outbox claims a chat's next message only this long after its last one went).
+    pace: timedelta | None = None
+    # Most messages a second from one sender (a bot, a number) to all chats together, also
+    # kept by every sender process together; None: the provider queues itself.
+    rate: float | None = None
 
     def window_open(self, last_inbound_at: datetime | None, now: datetime) -> bool:
         """Whether free text may be sent now: always, or within the window after their last message."""

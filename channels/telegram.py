@@ -82,7 +82,9 @@ class TelegramChannel(ChannelBase):
 
     name: ClassVar[str] = "telegram"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        buttons=True, max_length=4096, can_delete=True, title="Telegram"
+        buttons=True, max_length=4096, can_delete=True, title="Telegram",
+        pace=timedelta(seconds=1),  # about one message a second per chat (Bot FAQ)
+        rate=30.0,  # about thirty a second from one bot to all chats (Bot FAQ)
     )
     webhooks: ClassVar[tuple[str, ...]] = (WEBHOOK,)
     loggers: ClassVar[tuple[str, ...]] = ("telegram",)

@@ -11,12 +11,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, Encrypted, EncryptedJSON, UTCDateTime, utcnow
 
-__all__ = ["Contact", "Conversation", "Message", "Outbox"]
+__all__ = ["Contact", "Conversation", "Message", "Outbox", "SendRate"]
 
 
 class Contact(Base):
@@ -110,6 +120,17 @@ class Message(Base):
     turn: Mapped[int] = mapped_column(Integer, default=0)  # the conversation version it belongs to
     status: Mapped[str] = mapped_column(String(16), default="received")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SendRate(Base):
+    """A token bucket per channel, shared by every sender process: a provider's limit for one
+    sender (Telegram's per bot, Twilio's per number) holds whatever the number of workers."""
+
+    __tablename__ = "send_rate"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float, default=0.0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Outbox(Base):

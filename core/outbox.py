@@ -13,6 +13,7 @@ stopped and the rest of their queue cancelled.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -46,7 +47,14 @@ __all__ = ["Sender"]
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
+# A claimed row is the sender's while its lease runs; a heartbeat renews the leases of every
+# delivery under way, so a lease only runs out when its sender died (a SIGKILL, a host lost):
+# then any other sender takes the row within about LEASE + EXPIRED_EVERY.
+LEASE = timedelta(seconds=3)
+HEARTBEAT = 0.75  # seconds between renewals: four chances before a lease runs out
+EXPIRED_EVERY = 0.5  # seconds between looks for leases that ran out
+# When rows are due but a chat's pace holds them, how soon to look again.
+PACE_RECHECK = 0.2
 # At shutdown, how long deliveries under way may take to finish and be marked sent; shorter
 # than the web process's own shutdown wait (bot.web), so the marks are written.
 SETTLE_TIMEOUT = 5.0
@@ -89,6 +97,7 @@ class Sender:
         # at ~64 second messages a second (bench/webhook.py). The providers' calls themselves
         # are bounded by each channel's connections.
         concurrency: int = 512,
+        rates: Mapping[str, float] | None = None,
     ) -> None:
         self.db = db
         self.concurrency = concurrency
@@ -103,6 +112,21 @@ class Sender:
         self._due_known: tuple[datetime, datetime | None] | None = None  # (looked up at, due)
         self._sql: OutboxSQL | None = None
         self._expired_looked_at: datetime | None = None
+        # Rows this sender holds a lease on: claimed, not yet settled (the heartbeat's list).
+        self._leased: set[int] = set()
+        self._settle_wake: asyncio.Event | None = None
+        self._paces: dict[str, timedelta] = {}
+        for name, channel in self.channels.items():
+            pace = getattr(getattr(channel, "capabilities", None), "pace", None)
+            if isinstance(pace, timedelta):
+                self._paces[name] = pace
+        # Messages a second per channel's sender, shared by all processes (0 or absent: none);
+        # ``rates`` overrides what the channels say (a Twilio number's own limit, say).
+        self._rates: dict[str, float] = {}
+        for name, channel in self.channels.items():
+            rate = (rates or {}).get(name, getattr(getattr(channel, "capabilities", None), "rate", None))
+            if isinstance(rate, int | float) and rate > 0:
+                self._rates[name] = float(rate)
 
     # -- waking ---------------------------------------------------------------------------
 
@@ -124,6 +148,7 @@ class Sender:
         """
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
+        self._settle_wake = asyncio.Event()
         inflight: set[asyncio.Task[None]] = set()
 
         def settled(task: asyncio.Task[None]) -> None:
@@ -131,11 +156,42 @@ class Sender:
             if self._wake is not None:
                 self._wake.set()  # the conversation's next message may go now
 
+        done = asyncio.Event()  # the helpers below stop after the last settling
+        helpers = [asyncio.create_task(self._heartbeat(done)), asyncio.create_task(self._settler(done))]
         try:
             await self._loop_until(stop, inflight, settled)
         finally:
             if inflight:  # let deliveries under way settle, so nothing is left half-sent
                 await asyncio.wait(inflight, timeout=SETTLE_TIMEOUT)
+            await self._settle_delivered()
+            done.set()
+            self._settle_wake.set()
+            await asyncio.gather(*helpers, return_exceptions=True)
+
+    async def _heartbeat(self, done: asyncio.Event) -> None:
+        """Renew the leases of the deliveries under way, until ``done``."""
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), HEARTBEAT)
+            held = sorted(self._leased)
+            if not held or done.is_set():
+                continue
+            try:
+                await asyncio.to_thread(self._renew, held)
+            except Exception:  # the next beat tries again; LEASE allows several misses
+                log.exception("renewing %d leases failed", len(held))
+
+    def _renew(self, held: list[int]) -> None:
+        with self._writing(None) as raw:
+            self._statements().renew(raw, held, utcnow() + LEASE)
+
+    async def _settler(self, done: asyncio.Event) -> None:
+        """Mark deliveries sent as soon as the provider accepted them, several per transaction
+        when they come together: a crash then repeats only the sends still under way."""
+        assert self._settle_wake is not None
+        while not done.is_set():
+            await self._settle_wake.wait()
+            self._settle_wake.clear()
             await self._settle_delivered()
 
     async def _loop_until(self, stop: asyncio.Event, inflight: set[asyncio.Task[None]],
@@ -158,9 +214,11 @@ class Sender:
                 # One trip to a thread and one transaction: what was delivered is marked sent,
                 # then what is due is claimed (the conversation's next message among it).
                 jobs = await asyncio.to_thread(self._pass, delivered, room)
+                self._leased.difference_update(job.outbox_id for job, _ in delivered)
             except Exception:  # a database hiccup must not kill the sender
                 log.exception("outbox pass failed")
                 self._delivered[:0] = delivered  # the leases hold meanwhile; next pass
+            self._leased.update(job.outbox_id for job in jobs)
             for job in jobs:
                 task = asyncio.create_task(self._deliver(job))
                 inflight.add(task)
@@ -182,6 +240,8 @@ class Sender:
         except Exception:  # kept for the next pass; the leases hold meanwhile
             log.exception("marking %d deliveries sent failed", len(batch))
             self._delivered[:0] = batch
+        else:
+            self._leased.difference_update(job.outbox_id for job, _ in batch)
 
     def _pass(self, delivered: list[tuple[_Job, list[str]]], room: int) -> list[_Job]:
         # One transaction: a commit writes a few pages of WAL, and under load a pass runs
@@ -212,8 +272,10 @@ class Sender:
         due = self._due_known[1]
         if due is None or due <= now:
             # Nothing due, or only rows this pass could not take: behind a message of their
-            # conversation still under way (its end wakes us) or held by another process.
-            return self.poll
+            # conversation still under way (its end wakes us), held by another process, or
+            # waiting for their chat's pace (nothing wakes us then: look again soon).
+            held = self._paces or self._rates
+            return min(self.poll, PACE_RECHECK) if due is not None and held else self.poll
         return max(0.0, min(self.poll, (due - utcnow()).total_seconds()))
 
     def _next_due(self):  # type: ignore[no-untyped-def]
@@ -239,7 +301,7 @@ class Sender:
         """The pass's statements, built once per set of channels (the claim names them)."""
         key = tuple(self.channels)
         if self._sql is None or self._sql.channels != key:
-            self._sql = OutboxSQL(self.db, key)
+            self._sql = OutboxSQL(self.db, key, self._paces)
         return self._sql
 
     def _claim(self, limit: int | None = None, within: Any = None) -> list[_Job]:
@@ -249,13 +311,15 @@ class Sender:
         # A lease runs out only when a process died mid-delivery (or a call outlived LEASE), so
         # those rows are looked for once per poll, not on every pass: under load a pass runs
         # every few milliseconds, and the second query was a sixth of the sender's work.
-        expired = self._expired_looked_at is None or (now - self._expired_looked_at).total_seconds() >= self.poll
+        expired = self._expired_looked_at is None or (
+            now - self._expired_looked_at).total_seconds() >= min(self.poll, EXPIRED_EVERY)
         if expired:
             self._expired_looked_at = now
         with self._writing(within) as raw:
             chosen = sql.claim(raw, now, batch, expired=expired)
             if not chosen:
                 return []
+            chosen = self._within_rates(sql, raw, chosen, now)
             cancelled = {c.id for c in chosen if c.contact_status != "active" and not c.force}
             if cancelled:
                 sql.cancel(raw, sorted(cancelled))
@@ -285,6 +349,25 @@ class Sender:
             if jobs:
                 sql.lease(raw, [j.outbox_id for j in jobs], now + LEASE)
             return jobs
+
+    def _within_rates(self, sql: OutboxSQL, raw: Any, chosen: list[Any], now: datetime) -> list[Any]:
+        """The claimed rows the channels' senders may send now, oldest first; the rest stay
+        pending for a later pass (their row locks go with this transaction)."""
+        wanted: dict[str, int] = {}
+        for row in chosen:
+            if row.channel in self._rates:
+                wanted[row.channel] = wanted.get(row.channel, 0) + 1
+        if not wanted:
+            return chosen
+        allowed = {name: sql.take(raw, name, self._rates[name], n, now) for name, n in wanted.items()}
+        kept = []
+        for row in chosen:
+            if row.channel in allowed:
+                if allowed[row.channel] <= 0:
+                    continue
+                allowed[row.channel] -= 1
+            kept.append(row)
+        return kept
 
     async def _deliver(self, job: _Job) -> None:
         channel = self.channels[job.outbound.channel]
@@ -316,6 +399,10 @@ class Sender:
             await asyncio.to_thread(self._retry, job, 30.0, "bug", type(exc).__name__)
         else:
             self._delivered.append((job, list(sent.provider_ids)))
+            if self._settle_wake is not None:
+                self._settle_wake.set()
+            return
+        self._leased.discard(job.outbox_id)  # retried, failed or cancelled: settled already
 
     # -- settling -------------------------------------------------------------------------
 

@@ -10,10 +10,10 @@ costs. Rare paths (retries, failures, the unreachable) stay on the ORM in core.o
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from core.db import Database
@@ -33,9 +33,15 @@ ROWS = (
     "WHERE older.conversation_id = o.conversation_id AND older.id < o.id "
     "AND older.status IN ('pending', 'sending')) "
 )
+# A paced channel's chat gets its next message only ``pace`` after its last one went: every
+# sender process reads the same rows, so two workers keep the pace together.
+PACED = ("AND NOT EXISTS (SELECT 1 FROM outbox prev WHERE prev.conversation_id = o.conversation_id "
+         "AND prev.status = 'sent' AND prev.sent_at > CASE o.channel {cases} ELSE :never END) ")
 DUE = "AND o.status = 'pending' AND o.next_attempt_at <= :now ORDER BY o.next_attempt_at, o.id LIMIT :batch"
 EXPIRED = "AND o.status = 'sending' AND o.lease_until < :now LIMIT :batch"
 LEASE = "UPDATE outbox SET status = 'sending', lease_until = :until, attempts = attempts + 1 WHERE id = :oid"
+# The heartbeat: a delivery still under way keeps its row; a dead sender's rows run out soon.
+RENEW = "UPDATE outbox SET lease_until = :until WHERE id = :oid AND status = 'sending'"
 CANCEL = "UPDATE outbox SET status = 'cancelled' WHERE id = :oid"
 # Settling: only rows still out for delivery (one cancelled meanwhile, by an erasure or a quick
 # exit, stays cancelled). The kept address is dropped once delivered.
@@ -49,6 +55,10 @@ MARK_SENT = (
 # The first provider id lets delivery reports find the message; an erased message keeps
 # nothing that points at the provider's copy.
 MARK_MESSAGE_SENT = "UPDATE message SET status = 'sent', delivery_ref = :ref WHERE id = :mid AND kind != 'erased'"
+# The token bucket of a channel's sender (core.models.SendRate), read under its row lock.
+RATE_ROW = "SELECT tokens, updated_at FROM send_rate WHERE channel = :ch"
+RATE_NEW = "INSERT INTO send_rate (channel, tokens, updated_at) VALUES (:ch, :tokens, :now) ON CONFLICT (channel) DO NOTHING"
+RATE_SET = "UPDATE send_rate SET tokens = :tokens, updated_at = :now WHERE channel = :ch"
 SENT_IDS = "SELECT provider_ids FROM outbox WHERE conversation_id = :conv AND status IN ('sent', 'cancelled')"
 
 
@@ -75,19 +85,27 @@ class Claimed:
 class OutboxSQL:
     """The statements for one backend and one set of channels (the claim names them)."""
 
-    def __init__(self, db: Database, channels: Sequence[str]) -> None:
+    def __init__(self, db: Database, channels: Sequence[str],
+                 paces: Mapping[str, timedelta] | None = None) -> None:
         self.db = db
         self.turn = TurnSQL(db.dialect, db.cipher)  # its placeholders and value encodings
         self.channels = tuple(channels)
         self._channel_params = {f"ch{i}": name for i, name in enumerate(self.channels)}
+        self.paces = {name: pace for name, pace in (paces or {}).items() if name in self.channels}
         names = ", ".join(f":ch{i}" for i in range(len(self.channels))) or "NULL"
         lock = " FOR UPDATE OF o SKIP LOCKED" if self.turn.postgres else ""
         prepare = self.turn.prepare
-        self.due = prepare(ROWS.format(channels=names) + DUE + lock)
+        rows = ROWS.format(channels=names)
+        if self.paces:
+            index = {name: i for i, name in enumerate(self.channels)}
+            rows += PACED.format(cases=" ".join(f"WHEN :ch{index[n]} THEN :cut{index[n]}" for n in self.paces))
+        self.due = prepare(rows + DUE + lock)
         self.expired = prepare(ROWS.format(channels=names) + EXPIRED + lock)
-        self.lease_sql, self.cancel_sql = prepare(LEASE), prepare(CANCEL)
+        self.lease_sql, self.cancel_sql, self.renew_sql = prepare(LEASE), prepare(CANCEL), prepare(RENEW)
         self.mark_sent, self.mark_message_sent = prepare(MARK_SENT), prepare(MARK_MESSAGE_SENT)
         self.sent_ids_sql = prepare(SENT_IDS)
+        self.rate_row = prepare(RATE_ROW + (" FOR UPDATE" if self.turn.postgres else ""))
+        self.rate_new, self.rate_set = prepare(RATE_NEW), prepare(RATE_SET)
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
@@ -108,7 +126,12 @@ class OutboxSQL:
     def claim(self, raw: Any, now: datetime, batch: int, *, expired: bool) -> list[Claimed]:
         """Up to ``batch`` rows that may go now, oldest first; leases that ran out too when
         ``expired``. Not yet leased: see ``lease``."""
-        params = {**self._channel_params, "now": self.turn.time(now), "batch": batch}
+        params: dict[str, Any] = {**self._channel_params, "now": self.turn.time(now), "batch": batch}
+        if self.paces:
+            params["never"] = self.turn.time(now + timedelta(days=3650))
+            for i, name in enumerate(self.channels):
+                if name in self.paces:
+                    params[f"cut{i}"] = self.turn.time(now - self.paces[name])
         found: dict[int, Sequence[Any]] = {}
         for query in (self.expired, self.due) if expired else (self.due,):
             for row in raw.execute(query, params):
@@ -133,6 +156,24 @@ class OutboxSQL:
     def lease(self, raw: Any, ids: Sequence[int], until: datetime) -> None:
         when = self.turn.time(until)
         raw.cursor().executemany(self.lease_sql, [{"oid": oid, "until": when} for oid in ids])
+
+    def take(self, raw: Any, channel: str, rate: float, wanted: int, now: datetime) -> int:
+        """How many of ``wanted`` messages the channel's sender may send now, at ``rate`` a
+        second with a burst of one second's worth; the bucket's row stays locked until the
+        claim commits, so concurrent claims share it."""
+        when = self.turn.time(now)
+        raw.execute(self.rate_new, {"ch": channel, "tokens": rate, "now": when})
+        tokens, updated = raw.execute(self.rate_row, {"ch": channel}).fetchone()
+        since = self.turn.read_time(updated)
+        elapsed = max(0.0, (now - since).total_seconds()) if since is not None else 0.0
+        tokens = min(rate, float(tokens) + rate * elapsed)
+        taken = min(wanted, int(tokens))
+        raw.execute(self.rate_set, {"ch": channel, "tokens": tokens - taken, "now": when})
+        return taken
+
+    def renew(self, raw: Any, ids: Sequence[int], until: datetime) -> None:
+        when = self.turn.time(until)
+        raw.cursor().executemany(self.renew_sql, [{"oid": oid, "until": when} for oid in ids])
 
     def cancel(self, raw: Any, ids: Sequence[int]) -> None:
         raw.cursor().executemany(self.cancel_sql, [{"oid": oid} for oid in ids])

@@ -68,6 +68,12 @@ class FakeTelegramAPI:
         self._lock = threading.Lock()  # the server thread writes while the test thread reads
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)
+        # Seconds each sendMessage takes before it is answered, like a distant API: a sender
+        # killed meanwhile had it in flight. ``in_flight`` counts those not yet answered.
+        self.latency = 0.0
+        self.in_flight = 0
+        # (chat_id, text, time answered) of every sendMessage that succeeded.
+        self.timeline: list[tuple[str, str, float]] = []
         self.app = Starlette(routes=[
             Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
             # For a demo in another process: queue an update, read what the bot called.
@@ -159,6 +165,14 @@ class FakeTelegramAPI:
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404, "Not Found")
+        if method == "sendMessage" and self.latency:
+            with self._lock:
+                self.in_flight += 1
+            try:
+                await asyncio.sleep(self.latency)
+            finally:
+                with self._lock:
+                    self.in_flight -= 1
         return _ok(handler(params))
 
     async def _control_update(self, request: Request) -> JSONResponse:
@@ -209,6 +223,7 @@ class FakeTelegramAPI:
     def _m_sendMessage(self, params: dict[str, Any]) -> Any:
         with self._lock:
             self._delivered.append(params)
+            self.timeline.append((str(params.get("chat_id")), str(params.get("text", "")), time.time()))
         return self._message(params, str(params.get("text", "")))
 
     def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:

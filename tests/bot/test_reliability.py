@@ -3,6 +3,7 @@ burst, and PostgreSQL restarted under load. Nothing acknowledged is lost, nothin
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import socket
@@ -169,3 +170,73 @@ def test_postgresql_restart_under_load_recovers_without_intervention(tmp_path: P
         stored = s.scalar(select(func.count()).select_from(Message).where(Message.direction == "in"))
     assert stored == len(done)  # every turn that reported success is stored; none twice
     db.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_a_worker_killed_mid_send_is_taken_over_in_seconds_repeating_only_what_was_in_flight(tmp_path: Path):
+    """Two ``intake worker`` on PostgreSQL deliver replies to 40 Telegram chats through a fake
+    API that takes a quarter of a second per message; one worker gets SIGKILL in the middle.
+    The other takes its rows over as soon as their short leases run out (no heartbeat renews
+    them), sends each at most twice only if it was with the provider at the kill, and both keep
+    every chat's pace (one message a second) together."""
+    if not PG_URL:
+        pytest.skip("INTAKE_TEST_POSTGRES_URL is not set")
+    from bot.app import build
+    from bot.settings import load
+    from channels.base import Inbound
+    from core.models import Outbox
+    from tests.conftest import _fresh_postgres
+
+    db = _fresh_postgres()
+    fake = FakeTelegramAPI(token=TOKEN)
+    fake.latency = 0.25
+    with fake.serve() as base_url:
+        env = dict(os.environ)
+        env.update(DATABASE_URL=PG_URL, INTAKE_DATA_DIR=str(tmp_path / "data"),
+                   INTAKE_ENCRYPTION_KEYS=TEST_KEYS[0], INTAKE_SECRET_KEY="k" * 40,
+                   TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_WEBHOOK_SECRET=SECRET, TELEGRAM_API_BASE_URL=base_url,
+                   INTAKE_INLINE_WORKER="0")
+        app = build(load(env, dotenv=None))
+        for chat in range(40):
+            for step in ({"kind": "start", "meta": {"language": "en"}}, {"text": "yes"}):
+                app.pipeline.handle(Inbound(channel="telegram", address=str(7000 + chat), **step))
+        app.db.dispose()
+        with db.sessions() as s:
+            expected = s.scalar(select(func.count()).select_from(Outbox)) or 0
+        workers = [spawn(["worker"], env, tmp_path) for _ in range(2)]
+        try:
+            deadline = time.monotonic() + 60
+            while len(fake.timeline) < 60 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            os.kill(workers[0].pid, signal.SIGKILL)
+            killed_at, in_flight = time.time(), fake.in_flight
+            answered_at_kill = len(fake.timeline)
+
+            def sent() -> int:
+                with db.sessions() as s:
+                    return s.scalar(select(func.count()).select_from(Outbox).where(Outbox.status == "sent")) or 0
+
+            deadline = time.monotonic() + 60
+            while sent() < expected and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(1.0)  # anything sent twice would show up now
+            timeline = list(fake.timeline)
+        finally:
+            for proc in workers:
+                if proc.poll() is None:
+                    proc.terminate()
+                proc.wait(10)
+    assert sent() == expected > 100 and answered_at_kill < expected
+    duplicated = len(timeline) - len({(chat, text) for chat, text, _ in timeline})
+    assert duplicated <= in_flight, (duplicated, in_flight)
+    # Takeover: every chat still waiting at the kill heard from us again within 5 seconds.
+    waiting = {chat for chat, _, at in timeline if at > killed_at}
+    stall = max(min(at for chat2, _, at in timeline if chat2 == chat and at > killed_at) - killed_at
+                for chat in waiting)
+    assert stall < 5.0, stall
+    by_chat: dict[str, list[float]] = {}
+    for chat, _, at in timeline:
+        by_chat.setdefault(chat, []).append(at)
+    too_close = sum(1 for times in by_chat.values() for a, b in itertools.pairwise(times) if b - a < 0.999)
+    assert too_close == 0

@@ -1,0 +1,275 @@
+"""Scale-out: two ``intake serve`` and two ``intake worker`` on PostgreSQL, as an NGO would
+run it, under Telegram load and with processes killed.
+
+The fake Telegram API runs in this process and answers each sendMessage after a short delay
+(a distant API: a message is with the provider for a moment). 500 chats write 6 messages each;
+every chat waits for a reply before its next message, as a person does; one update in ten is
+also posted to the other web process (a provider retrying through the load balancer). Part way
+through, one worker gets SIGKILL (restarted two seconds later), then one web process (the
+client moves to the other, as a load balancer would), then a worker gets SIGTERM.
+
+Figures:
+- ``scaleout.lost``: updates acknowledged but not stored, and replies stored but not sent;
+- ``scaleout.duplicated``: deliveries beyond the replies stored (per chat), and for each
+  fault the repeats that followed it, against ``in_flight`` (sendMessage calls the fake had not
+  answered when the fault hit: the bound a crash can repeat);
+- ``scaleout.stall_s``: after the worker's SIGKILL, the longest any chat waiting for a reply
+  waited for its next delivery;
+- ``scaleout.replies_per_s`` and ``scaleout.pacing_violations`` (two deliveries to one chat
+  less than a second apart).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import os
+import random
+import signal
+import subprocess
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from bench.common import (
+    SECRET,
+    TOKEN,
+    bench_env,
+    ensure_pg_database,
+    print_table,
+    reset_postgres,
+    telegram_update,
+    temp_dir,
+)
+from bench.webhook import free_port, intake_command
+
+SIZES = {"chats": 500, "messages": 6, "in_flight_requests": 64, "latency_s": 0.05}
+TEXTS = ("hello", "yes", "no", "yes", "Porto", "India")
+RETRY_SHARE = 0.1
+
+
+class Cluster:
+    """The four processes, started, killed and restarted by name."""
+
+    def __init__(self, env: dict[str, str], work: Path) -> None:
+        self.env, self.work = env, work
+        self.ports = [free_port(), free_port()]
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.log = open(work / "cluster.log", "wb")  # noqa: SIM115 - closed in stop()
+
+    def start(self, name: str) -> None:
+        if name.startswith("web"):
+            port = self.ports[int(name[-1])]
+            args = ["serve", "--host", "127.0.0.1", "--port", str(port)]
+        else:
+            args = ["worker"]
+        self.procs[name] = subprocess.Popen([*intake_command(), *args], env=self.env, cwd=self.work,
+                                            stdout=self.log, stderr=subprocess.STDOUT)
+
+    def signal(self, name: str, sig: int) -> None:
+        proc = self.procs[name]
+        proc.send_signal(sig)
+        proc.wait(30)
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.procs.values():
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.log.close()
+
+
+def _wait_up(port: int) -> None:
+    import httpx
+
+    for _ in range(600):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("intake serve did not come up")
+
+
+async def _drive(cluster: Cluster, fake: Any, faults: list[dict[str, Any]]) -> dict[str, Any]:
+    import httpx
+
+    chats = [8_000_000 + i for i in range(SIZES["chats"])]
+    total = len(chats) * SIZES["messages"]
+    ids = iter(range(1, 10 * total))
+    acknowledged: set[int] = set()
+    waiting: dict[int, float] = {}  # chat -> when its unanswered message was acknowledged
+    seen = 0
+    delivered: dict[str, int] = defaultdict(int)
+    arrived: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
+    alive = [True, True]  # web processes the client may post to
+    limit = asyncio.Semaphore(SIZES["in_flight_requests"])
+    done = asyncio.Event()
+
+    async def watch() -> None:
+        nonlocal seen
+        while not done.is_set():
+            new = fake.timeline[seen:]
+            seen += len(new)
+            for chat, _, _ in new:
+                delivered[chat] += 1
+                arrived[chat].set()
+            await asyncio.sleep(0.01)
+
+    async def post(client: httpx.AsyncClient, update: dict[str, Any], prefer: int) -> None:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        while True:  # as Telegram does: until a 2xx, here through whichever web process is up
+            target = prefer if alive[prefer] else 1 - prefer
+            try:
+                async with limit:
+                    r = await client.post(f"http://127.0.0.1:{cluster.ports[target]}/webhooks/telegram",
+                                          json=update, headers=headers)
+                if r.status_code == 200:
+                    acknowledged.add(update["update_id"])
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+
+    async def person(client: httpx.AsyncClient, chat: int) -> None:
+        await asyncio.sleep(random.uniform(0, 5))  # people do not all start in the same second
+        key = str(chat)
+        for text in TEXTS:
+            before = delivered[key]
+            update = telegram_update(next(ids), chat, text)
+            prefer = chat % 2
+            await post(client, update, prefer)
+            if random.random() < RETRY_SHARE:  # the provider's retry, to the other process
+                await post(client, update, 1 - prefer)
+            waiting[chat] = time.time()
+            deadline = time.monotonic() + 30
+            while delivered[key] <= before and time.monotonic() < deadline:
+                arrived[key].clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(arrived[key].wait(), 1.0)
+            waiting.pop(chat, None)
+            await asyncio.sleep(random.uniform(1.0, 2.0))  # reading, typing
+
+    async def chaos() -> None:
+        loop = asyncio.get_running_loop()
+        plan = [(0.25, "worker0", signal.SIGKILL, 2.0), (0.5, "web0", signal.SIGKILL, 2.0),
+                (0.75, "worker1", signal.SIGTERM, 2.0)]
+        for share, name, sig, restart_after in plan:
+            while len(acknowledged) < share * total:
+                await asyncio.sleep(0.05)
+            fault = {"name": name, "signal": sig.name, "at": time.time(), "in_flight": fake.in_flight,
+                     "waiting": dict(waiting), "answered": len(fake.timeline)}
+            if name.startswith("web"):
+                alive[int(name[-1])] = False
+            await loop.run_in_executor(None, cluster.signal, name, sig)
+            faults.append(fault)
+            await asyncio.sleep(restart_after)
+            cluster.start(name)
+            if name.startswith("web"):
+                await loop.run_in_executor(None, _wait_up, cluster.ports[int(name[-1])])
+                alive[int(name[-1])] = True
+
+    watcher = asyncio.create_task(watch())
+    started = time.time()
+    async with httpx.AsyncClient(timeout=10) as client:
+        faults_task = asyncio.create_task(chaos())
+        await asyncio.gather(*(person(client, chat) for chat in chats))
+        await faults_task
+    done.set()
+    await watcher
+    return {"acknowledged": acknowledged, "started": started, "total": total}
+
+
+def _figures(db_url: str, fake: Any, driven: dict[str, Any], faults: list[dict[str, Any]]) -> dict[str, Any]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        stored = {int(r[0]) for r in conn.execute(text(
+            "SELECT provider_id FROM message WHERE direction = 'in' AND provider_id IS NOT NULL"))}
+        unsent = conn.execute(text("SELECT count(*) FROM outbox WHERE status <> 'sent'")).scalar() or 0
+        stored_replies = conn.execute(text("SELECT count(*) FROM message WHERE direction = 'out'")).scalar() or 0
+    engine.dispose()
+    timeline = list(fake.timeline)
+    by_chat: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for chat, body, at in timeline:
+        by_chat[chat].append((at, body))
+    lost_in = len(driven["acknowledged"] - stored)
+    # Each chat's repeats: a text delivered again after it had already been delivered, beyond
+    # the number of times the reply was stored (a question asked twice is stored twice).
+    duplicates: list[float] = []
+    for items in by_chat.values():
+        counts: dict[str, int] = defaultdict(int)
+        for at, body in items:
+            counts[body] += 1
+            if counts[body] > 1:
+                duplicates.append(at)
+    extra = max(0, len(timeline) - stored_replies)
+    pacing = sum(1 for items in by_chat.values() for (a, _), (b, _) in itertools.pairwise(items)
+                 if b - a < 0.999)
+    stall = 0.0
+    for fault in faults:
+        later = [f["at"] for f in faults if f["at"] > fault["at"]]
+        until = min(later) if later else float("inf")
+        fault["repeated"] = sum(1 for at in duplicates if fault["at"] <= at < until)
+        if fault["name"].startswith("worker") and fault["signal"] == "SIGKILL":
+            for chat in fault["waiting"]:
+                after = [at for at, _ in by_chat.get(str(chat), []) if at > fault["at"]]
+                if after:
+                    stall = max(stall, min(after) - fault["at"])
+    first, last = (timeline[0][2], timeline[-1][2]) if timeline else (0.0, 0.0)
+    results: dict[str, Any] = {
+        "scaleout.chats": SIZES["chats"],
+        "scaleout.updates": driven["total"],
+        "scaleout.lost": lost_in + unsent,
+        "scaleout.duplicated": max(extra, len(duplicates)),
+        "scaleout.stall_s": round(stall, 2),
+        "scaleout.replies_per_s": round(len(timeline) / max(0.001, last - first), 1),
+        "scaleout.pacing_violations": pacing,
+    }
+    for fault in faults:
+        key = f"scaleout.{fault['name']}_{fault['signal'].lower()}"
+        results[f"{key}.in_flight"] = fault["in_flight"]
+        results[f"{key}.repeated"] = fault["repeated"]
+    return results
+
+
+def run(context: dict[str, Any]) -> dict[str, Any]:
+    from channels.fakes import FakeTelegramAPI, Server
+
+    pg = ensure_pg_database()
+    if pg is None:
+        return {"scaleout.skipped": "PostgreSQL unavailable"}
+    reset_postgres(pg)
+    work = temp_dir("scaleout")
+    fake = FakeTelegramAPI(token=TOKEN)
+    fake.latency = SIZES["latency_s"]
+    server = Server(fake.app).start()
+    env = {**os.environ, **bench_env(pg, work / "data", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_WEBHOOK_SECRET=SECRET,
+                                     TELEGRAM_API_BASE_URL=server.url + "/bot", INTAKE_INLINE_WORKER="0")}
+    cluster = Cluster(env, work)
+    faults: list[dict[str, Any]] = []
+    try:
+        for name in ("web0", "web1", "worker0", "worker1"):
+            cluster.start(name)
+        for port in cluster.ports:
+            _wait_up(port)
+        driven = asyncio.run(_drive(cluster, fake, faults))
+        deadline = time.monotonic() + 60  # the last replies, then anything sent twice
+        while time.monotonic() < deadline and fake.in_flight:
+            time.sleep(0.1)
+        time.sleep(5.0)
+        results = _figures(pg, fake, driven, faults)
+    finally:
+        cluster.stop()
+        server.stop()
+    print_table("scale-out: 2 web + 2 workers on PostgreSQL, faults injected",
+                [(k, v, "") for k, v in results.items()])
+    return results
