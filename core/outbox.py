@@ -50,9 +50,9 @@ log = logging.getLogger(__name__)
 # A claimed row is the sender's while its lease runs; a heartbeat renews the leases of every
 # delivery under way, so a lease only runs out when its sender died (a SIGKILL, a host lost):
 # then any other sender takes the row within about LEASE + EXPIRED_EVERY.
-LEASE = timedelta(seconds=3)
-HEARTBEAT = 0.75  # seconds between renewals: four chances before a lease runs out
-EXPIRED_EVERY = 0.5  # seconds between looks for leases that ran out
+LEASE = timedelta(seconds=2)
+HEARTBEAT = 0.5  # seconds between renewals: four chances before a lease runs out
+EXPIRED_EVERY = 0.5  # seconds between looks for leases that ran out (an idle sender too)
 # When rows are due but a chat's pace holds them, how soon to look again.
 PACE_RECHECK = 0.2
 # At shutdown, how long deliveries under way may take to finish and be marked sent; shorter
@@ -275,8 +275,8 @@ class Sender:
             # conversation still under way (its end wakes us), held by another process, or
             # waiting for their chat's pace (nothing wakes us then: look again soon).
             held = self._paces or self._rates
-            return min(self.poll, PACE_RECHECK) if due is not None and held else self.poll
-        return max(0.0, min(self.poll, (due - utcnow()).total_seconds()))
+            return min(self.poll, PACE_RECHECK if due is not None and held else EXPIRED_EVERY)
+        return max(0.0, min(self.poll, EXPIRED_EVERY, (due - utcnow()).total_seconds()))
 
     def _next_due(self):  # type: ignore[no-untyped-def]
         with self.db.sessions() as s:
