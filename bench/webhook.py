@@ -374,6 +374,9 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
         TELEGRAM_API_BASE_URL=tg_server.url + "/bot", INTAKE_PUBLIC_URL=public,
         TWILIO_ACCOUNT_SID=tw_fake.account_sid, TWILIO_AUTH_TOKEN=tw_fake.auth_token,
         TWILIO_FROM_NUMBER=SMS_FROM, TWILIO_API_BASE_URL=tw_server.url,
+        # The server's own cost is measured here: Telegram's per-bot rate (kept in production,
+        # tested in tests/core) would measure that limit's queue instead; the fake has none.
+        INTAKE_SEND_RATES="telegram=0",
     )}
     log = open(work / "serve.log", "w")  # noqa: SIM115 - closed in finally
     subprocess.run([*intake_command(), "db", "upgrade"], env=env, check=True, cwd=work,

@@ -185,11 +185,14 @@ class OutboxSQL:
             ids.extend(self.turn.read_json(provider_ids) or [])
         return tuple(ids)
 
-    def settle(self, raw: Any, delivered: Sequence[tuple[int, int, list[str]]], now: datetime) -> None:
-        """Mark delivered rows sent: (outbox id, message id, provider ids) each."""
-        when = self.turn.time(now)
+    def settle(self, raw: Any, delivered: Sequence[tuple[int, int, list[str]]], now: datetime,
+               times: Sequence[datetime] | None = None) -> None:
+        """Mark delivered rows sent: (outbox id, message id, provider ids) each; ``times`` says
+        when each went (the chat's pace runs from then), else ``now``."""
+        at = [self.turn.time(t) for t in times] if times else [self.turn.time(now)] * len(delivered)
         cursor = raw.cursor()
         cursor.executemany(self.mark_sent, [
-            {"oid": oid, "pids": self.turn.json(pids), "now": when} for oid, _, pids in delivered])
+            {"oid": oid, "pids": self.turn.json(pids), "now": when}
+            for (oid, _, pids), when in zip(delivered, at, strict=True)])
         cursor.executemany(self.mark_message_sent, [
             {"mid": mid, "ref": pids[0][:64] if pids else None} for _, mid, pids in delivered])

@@ -228,8 +228,17 @@ def test_a_worker_killed_mid_send_is_taken_over_in_seconds_repeating_only_what_w
                     proc.terminate()
                 proc.wait(10)
     assert sent() == expected > 100 and answered_at_kill < expected
-    duplicated = len(timeline) - len({(chat, text) for chat, text, _ in timeline})
-    assert duplicated <= in_flight, (duplicated, in_flight)
+    # A repeat is a send that was with the provider at the kill: still unanswered, or answered
+    # in the moment before it and not yet marked sent (the settler writes within milliseconds).
+    first: dict[tuple[str, str], float] = {}
+    repeated: list[float] = []
+    for chat, text, at in timeline:
+        if (chat, text) in first:
+            repeated.append(first[(chat, text)])
+        else:
+            first[(chat, text)] = at
+    assert all(at > killed_at - 0.2 for at in repeated), [round(killed_at - at, 3) for at in repeated]
+    assert len(repeated) <= in_flight + sum(1 for at in first.values() if killed_at - 0.2 < at <= killed_at)
     # Takeover: every chat still waiting at the kill heard from us again within 5 seconds.
     waiting = {chat for chat, _, at in timeline if at > killed_at}
     stall = max(min(at for chat2, _, at in timeline if chat2 == chat and at > killed_at) - killed_at

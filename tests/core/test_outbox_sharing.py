@@ -5,6 +5,7 @@ all senders together."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from datetime import timedelta
 from typing import ClassVar
@@ -66,7 +67,7 @@ def test_two_senders_keep_each_chats_pace_and_the_channels_rate_together(db):
     by_chat: dict[str, list[float]] = {}
     for address, at in channel.times:
         by_chat.setdefault(address, []).append(at)
-    gaps = [b - a for times in by_chat.values() for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for times in by_chat.values() for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 0.29  # the pace, whichever sender sent
     # 20 a second with a burst of one second's worth: 60 messages take two seconds at least,
     # and no second ever saw more than 40.
