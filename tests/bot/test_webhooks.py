@@ -248,6 +248,7 @@ def test_erasure_asks_twilio_to_forget_every_message_both_ways_and_keeps_no_prov
     text("yes")
     # The confirmation goes out first, then every message both ways is deleted at Twilio.
     wait_for(lambda: set(received) <= set(fake.deleted) and not fake.messages, timeout=20)
+    wait_for(settled)  # the provider is done; the sender writes that down just after
     sent_bodies = [form.get("Body", "") for form in fake.sent]
     assert len(sent_bodies) >= 3 and not fake.inbound_sids
     with app.db.sessions() as s:
