@@ -402,6 +402,10 @@ class Sender:
         else:
             # When the provider took it: a chat's pace runs from here, not from the settling.
             self._sent_at[job.outbox_id] = utcnow()
+            pace = self._paces.get(job.outbound.channel)
+            if pace is not None and self._loop is not None and self._wake is not None:
+                # The chat's next message may go one pace from now: look then, not a poll later.
+                self._loop.call_later(pace.total_seconds() + 0.005, self._wake.set)
             self._delivered.append((job, list(sent.provider_ids)))
             # On PostgreSQL, at once, beside the claims. SQLite has one writer: there a
             # transaction of its own per settling cost the turns' latency (a p99 of 108 ms
