@@ -126,3 +126,19 @@ def deliver(app: App) -> None:
             pass
 
     asyncio.run(drain())
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a console page carries in its forms."""
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None, "no CSRF token on the page"
+    return found.group(1)
+
+
+def console_sign_in(client: Any, email: str, password: str = "correct horse battery") -> str:
+    """Sign in to the console through its form; returns the session's CSRF token."""
+    page = client.get("/console/login")
+    client.post("/console/login", data={"email": email, "password": password, "csrf_token": csrf_of(page.text)})
+    return csrf_of(client.get("/console/").text)

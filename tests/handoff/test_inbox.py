@@ -11,28 +11,17 @@ from sqlalchemy import select
 from core.models import Conversation
 from handoff.models import AuditEntry, Case
 from handoff.pseudonym import pseudonym
-from tests.handoff.helpers import bearer, caseworker, handed_over, say
+from tests.handoff.helpers import bearer, caseworker, console_sign_in, handed_over, say
 
 PHONE = "+351910000061"
 OTHER = "+351910000062"
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def _sign_in(client, email: str) -> str:
-    page = client.get("/console/login")
-    client.post("/console/login", data={"email": email, "password": "correct horse battery",
-                                        "csrf_token": _csrf(page.text)})
-    return _csrf(client.get("/console/").text)
 
 
 def _desk(hub, role: str = "caseworker"):
     handed_over(hub.app, PHONE, "sms", language="pt_BR")
     handed_over(hub.app, OTHER, "whatsapp", language="uk", text="person high")
     hub.token = caseworker(hub.db, "ana@example.org", role=role)[1]
-    hub.csrf = _sign_in(hub.client, "ana@example.org")
+    hub.csrf = console_sign_in(hub.client, "ana@example.org")
     return hub
 
 
@@ -131,7 +120,7 @@ def test_the_supervisor_sees_the_day_at_a_glance_and_a_caseworker_does_not(hub):
     assert 'id="holders"' in page and "?status=claimed&amp;holder=" in page
     caseworker(desk.db, "rui@example.org")
     client.cookies.clear()
-    _sign_in(client, "rui@example.org")
+    console_sign_in(client, "rui@example.org")
     assert 'id="count-queued"' not in client.get("/console/").text
 
 
@@ -174,7 +163,7 @@ def test_machine_translation_only_through_the_configured_server_and_labelled(db,
         say(app, arabic, PHONE)
         caseworker(db, "ana@example.org")
         with TestClient(create_app(app)) as client:
-            csrf = _sign_in(client, "ana@example.org")
+            csrf = console_sign_in(client, "ana@example.org")
             client.post("/console/cases/1/claim", data={"csrf_token": csrf})
             page = client.get("/console/cases/1").text
             message = re.findall(r'class="link translate" data-message="(\d+)"', page)[-1]

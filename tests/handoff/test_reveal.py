@@ -3,7 +3,6 @@ when and why, and supervisors read it in the console."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from sqlalchemy import select
 from core.db import utcnow
 from handoff.cards import mask, mask_numbers
 from handoff.models import AuditEntry
-from tests.handoff.helpers import bearer, caseworker, handed_over, say
+from tests.handoff.helpers import bearer, caseworker, console_sign_in, csrf_of, handed_over, say
 
 PHONE = "+351910000077"
 MASKED = "•" * (len(PHONE) - 2) + PHONE[-2:]
@@ -114,24 +113,14 @@ def test_an_export_carries_the_address_and_erasure_blanks_the_reason_notes(hub):
 # -- in the console -----------------------------------------------------------------------------
 
 
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def _sign_in(client, email: str) -> None:
-    page = client.get("/console/login")
-    client.post("/console/login", data={"email": email, "password": "correct horse battery",
-                                        "csrf_token": _csrf(page.text)})
-
-
 def test_the_console_reveals_on_request_and_the_supervisor_reads_why(hub):
     _desk(hub)
     client = hub.client
-    _sign_in(client, "ana@example.org")
+    console_sign_in(client, "ana@example.org")
     page = client.get("/console/cases/1")
     assert PHONE not in page.text and MASKED in page.text and "912 345 678" not in page.text
     assert 'id="reveal-form"' in page.text and "/console/audit" not in page.text
-    why = {"csrf_token": _csrf(page.text), "reason": "contact_person"}
+    why = {"csrf_token": csrf_of(page.text), "reason": "contact_person"}
     assert client.post("/console/cases/1/reveal", data=why, follow_redirects=False).status_code == 303
     page = client.get("/console/cases/1")
     assert PHONE in page.text and "912 345 678" in page.text and 'id="revealed"' in page.text
@@ -140,7 +129,7 @@ def test_the_console_reveals_on_request_and_the_supervisor_reads_why(hub):
     assert refused.status_code == 303 and refused.headers["location"] == "/console/"
 
     client.cookies.clear()
-    _sign_in(client, "sup@example.org")
+    console_sign_in(client, "sup@example.org")
     log = client.get("/console/audit?action=reveal")
     assert log.status_code == 200 and 'data-action="reveal"' in log.text
     assert "ana" in log.text and "para contactar a pessoa como pediu" in log.text
