@@ -42,6 +42,7 @@ ACTIONS = frozenset(
         "quick_exit",   # end now, delete what the bot sent where the channel can
         "erase",        # erase the person's data (after confirmation)
         "restart",      # start the conversation over (record cleared)
+        "withdraw_consent",  # end every agreement to share details with an organisation
     }
 )
 

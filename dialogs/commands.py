@@ -1,5 +1,5 @@
 """Global commands a person can send at any point (help, restart, language, person, stop,
-erase, exit, info, privacy), in every supported language at once.
+erase, exit, info, privacy, withdraw), in every supported language at once.
 
 A command is the whole message, politeness aside ("stop", "/stop", "pare por favor"), so "stop"
 inside a sentence is not one. The words are data: ``[commands]`` in each locale's words.toml,

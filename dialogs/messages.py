@@ -29,6 +29,8 @@ CHOOSE_LANGUAGE_ANY = "Language / Língua / Idioma / Langue / Мова / Язы�
 CONFIRM_ERASE = N_("Delete everything you told us? This cannot be undone.")
 ERASED = N_("Done. We deleted your data. You can write again at any time.")
 NOT_ERASED = N_("OK, nothing was deleted.")
+# 'withdraw': the person takes back any agreement to share their details with an organisation.
+WITHDRAWN = N_("Done. We will not share your details with any organisation.")
 LANGUAGE_SET = N_("OK.")
 TEXT_ONLY = N_("Sorry, I can only read text messages here.")
 NOTICE_VERSION = "2026-11"

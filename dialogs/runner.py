@@ -354,6 +354,13 @@ class FlowDialog:
         if command == "person":
             return Step(state=state, record=data, actions=("handoff",),
                         replies=[Reply((Text(m.PERSON_COMING),), kind="info")])
+        if command == "withdraw":
+            # Said at once, then whatever they were answering is asked again; the referrals
+            # side ends their agreements (the action) and names who was asked to delete.
+            step = self.resume(state, data, ctx)
+            step.replies.insert(0, Reply((Text(m.WITHDRAWN),), kind="info"))
+            step.actions = ("withdraw_consent", *step.actions)
+            return step
         if command == "info":
             infos = self.more_info(base, data)
         else:

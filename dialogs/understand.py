@@ -690,3 +690,16 @@ def read(text: str, q: Asked, locale: str) -> Reading | None:
     if q.answer == "number":
         return _number(units, q, locale)
     return None
+
+
+
+def unexplained(text: str, locale: str) -> tuple[tuple[str, ...], list[int]]:
+    """A message's units, and those no answer word of its language (or English) explains: a
+    "yes" with other words beside it may be a yes to something else ("vous pouvez
+    m'appeler": you may call me)."""
+    units = units_of(text)
+    left = [i for i, u in enumerate(units) if u != CLAUSE]
+    for lex in _lexicons(locale, units):
+        known = {i for s in lex.index(None).scan(units) for i in range(s.start, s.end)}
+        left = [i for i in left if i not in known and units[i] not in lex.ignore_units]
+    return units, left

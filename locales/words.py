@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 ANSWER_KINDS = ("yes", "no", "unsure", "decline", "none", "ignore", "negation")
-COMMANDS = ("help", "restart", "language", "person", "stop", "erase", "exit", "info", "privacy")
+COMMANDS = ("help", "restart", "language", "person", "stop", "erase", "exit", "info", "privacy", "withdraw")
 DANGER_CONCEPTS = ("confinement", "documents_taken", "violence", "threats", "sexual_violence",
                    "forced_work", "child_alone", "plea", "immediate")
 # "eu e ..." counts me; "a minha mulher" one more; "4 pessoas": the number is everyone;
@@ -54,7 +54,11 @@ NUMBER_KEYS = ("self", "person", "people", "age")
 CUE_GAP = 3  # other words a danger cue allows between two of its words
 ORDINARY = "ordinary"  # [danger] key: phrases that only sound like danger
 _SECTIONS = ("review", "answers", "numbers", "questions", "countries", "places", "grammar",
-             "commands", "danger", "languages")
+             "commands", "danger", "languages", "consent")
+# [consent]: about sharing a person's details with an organisation. withdraw: cues that take
+# back an agreement, anywhere in a message ("I changed my mind, don't send my data"); share:
+# the words people agree with, beside their yes ("sim, podem partilhar").
+CONSENT_KEYS = ("withdraw", "share")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _PLACE = re.compile(r"^PT-\d\d$")
 
@@ -122,6 +126,7 @@ class Words:
     commands: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     danger: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     languages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    consent: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def words_path(locale: str, directory: Path | None = None) -> Path:
@@ -171,6 +176,7 @@ def read_words(locale: str, path: Path) -> Words:
         commands=_table(data, "commands"),
         danger=_table(data, "danger"),
         languages=_table(data, "languages"),
+        consent=_table(data, "consent"),
     )
 
 
@@ -210,7 +216,8 @@ def _check_one(w: Words, command_words: Mapping[str, str]) -> list[str]:
         problems.append(f"{where}: review = {w.review!r}, want one of {REVIEW_STATUSES}")
     for section, table, known in (("answers", w.answers, ANSWER_KINDS),
                                   ("commands", w.commands, COMMANDS),
-                                  ("danger", w.danger, (*DANGER_CONCEPTS, ORDINARY))):
+                                  ("danger", w.danger, (*DANGER_CONCEPTS, ORDINARY)),
+                                  ("consent", w.consent, CONSENT_KEYS)):
         problems += [f"{where}: [{section}] unknown key {k!r}" for k in table if k not in known]
         for key, entries in table.items():
             problems += _syntax(f"{where}: [{section}] {key}", entries, cues=section == "danger")

@@ -216,3 +216,39 @@ def score_first_messages(locale: str, held_out: bool = False) -> LanguageScore:
         if chosen.locale != locale:
             score.misses.append((str(chosen.locale), text))
     return score
+
+
+# -- replies to the referral consent question, and withdrawals -----------------------------
+
+@dataclass
+class ReferralScore:
+    """Replies to "may we share ... with APAV?" and later withdrawals, as the consent reader
+    takes them: yes, no, withdraw, or other (left for the caseworker)."""
+
+    locale: str
+    total: int = 0
+    right: int = 0
+    false_consent: int = 0      # anything but a yes taken as agreement: must never happen
+    withdrawals: int = 0
+    withdrawals_heard: int = 0
+    misses: list[tuple[str, str, str]] = field(default_factory=list)  # want, got, text
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.total if self.total else 0.0
+
+
+def score_referral_replies(locale: str, held_out: bool = False) -> ReferralScore:
+    from handoff.referrals.consent import read_answer
+
+    score = ReferralScore(locale)
+    for want, text, *_ in rows("referrals", locale, held_out):
+        got = read_answer(text, None, locale, ("APAV",)) or "other"
+        score.total += 1
+        score.right += got == want
+        score.false_consent += got == "yes" and want != "yes"
+        score.withdrawals += want == "withdraw"
+        score.withdrawals_heard += want == "withdraw" and got == "withdraw"
+        if got != want:
+            score.misses.append((want, got, text))
+    return score

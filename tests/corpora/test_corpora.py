@@ -15,6 +15,7 @@ from tests.corpora.score import (
     score_answers,
     score_danger,
     score_first_messages,
+    score_referral_replies,
 )
 
 ANSWERS, DANGER, FALSE_ALARMS = 0.97, 0.98, 0.01
@@ -116,3 +117,21 @@ def test_held_out_false_alarms_overall():
     alarms = sum(s.false_alarms for s in scores)
     assert alarms / sum(s.ordinary for s in scores) <= HELD_OUT_FALSE_ALARMS, \
         [a for s in scores for a in s.alarms]
+
+
+# Replies to the referral consent question and later withdrawals (tests/corpora/referrals),
+# written by native speakers who never saw the reader. No reply that is not a yes may ever be
+# taken as agreement to share; below that, what each locale reached, so nothing gets worse.
+REFERRAL_FLOOR: dict[str, float] = {
+    "pt": 0.83, "pt_BR": 0.83, "en": 0.74, "es": 0.96, "fr": 0.93, "ro": 0.87, "bg": 0.90, "uk": 0.93,
+    "ru": 0.96, "ar": 0.80, "hi": 0.83, "pa": 0.80, "ne": 0.83, "bn": 0.83, "ur": 0.74, "zh_Hans": 0.80,
+}
+
+
+@pytest.mark.parametrize("locale", locales())
+def test_referral_replies_never_give_consent_that_was_not_given(locale):
+    score = score_referral_replies(locale)
+    assert score.total >= 30
+    assert score.false_consent == 0, [m for m in score.misses if m[1] == "yes"]
+    want = REFERRAL_FLOOR.get(locale, 0.0)
+    assert score.accuracy >= want, (f"{score.accuracy:.1%} < {want:.0%}", score.misses)
