@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint check setup clean
+.PHONY: run test bench lint check setup clean demo
 
 $(STAMP): pyproject.toml
 	@test -n "$(PY)" || { echo "Python 3.11 or newer is needed"; exit 1; }
@@ -23,6 +23,11 @@ run: $(STAMP)
 	$(BIN)/intake db upgrade
 	$(BIN)/intake caseworker seed-demo --url http://$(HOST):$(PORT)
 	$(BIN)/intake serve --host $(HOST) --port $(PORT)
+
+# A year of made-up people for the Reports page and the export; then `make run`.
+demo: $(STAMP)
+	$(BIN)/intake db upgrade
+	$(BIN)/intake demo seed
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

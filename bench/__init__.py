@@ -1,6 +1,6 @@
 """Benchmarks of the intake assistant (issue 8): not timed tests, measurements.
 
-``python -m bench`` runs every part and ``python -m bench engine|peers|webhook|queue|sms`` one
+``python -m bench`` runs every part and ``python -m bench engine|peers|webhook|queue|sms|stats`` one
 of them. Each part prints a table and writes ``bench/results/<part>.json``; a full run also
 writes ``bench/results/all.json``. Keys name each figure plainly (``engine.sqlite.turns_per_s``,
 ``peers.ptb_none.turns_per_s``, ``webhook.p99_ms`` ...).

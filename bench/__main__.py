@@ -18,10 +18,10 @@ from typing import Any
 
 from bench.common import RESULTS, print_table, write_results
 
-PARTS = ("understanding", "engine", "peers", "webhook", "queue", "sms", "scaleout")
+PARTS = ("understanding", "engine", "peers", "webhook", "queue", "sms", "scaleout", "stats")
 MODULES = {"engine": "bench.engine", "peers": "bench.peers", "webhook": "bench.webhook",
            "queue": "bench.claims", "sms": "bench.sms", "understanding": "bench.understanding",
-           "scaleout": "bench.scaleout"}
+           "scaleout": "bench.scaleout", "stats": "bench.stats"}
 
 # The figures the issue sets targets for, in one closing table.
 SUMMARY = (
@@ -68,6 +68,9 @@ SUMMARY = (
     ("scaleout.stall_s", "< 5"),
     ("scaleout.replies_per_s", ""),
     ("scaleout.pacing_violations", "0"),
+    ("stats.sqlite.seconds", "< 2"),
+    ("stats.postgres.seconds", "< 2"),
+    ("stats.100k.seconds", "< 2"),
 )
 
 

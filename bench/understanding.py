@@ -19,6 +19,7 @@ from tests.corpora.score import (
     score_answers,
     score_danger,
     score_first_messages,
+    score_referral_replies,
     understood,
 )
 
@@ -107,6 +108,22 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
     results["language.first_message.exact_or_offered"] = round(totals["offered"] / totals["first"], 3)
     results["language.first_message.sms_exact_or_menu"] = round(totals["sms"] / totals["first"], 3)
 
+    referral_table: list[tuple[str, Any, str]] = []
+    replies = {"total": 0, "right": 0, "false_consent": 0, "withdrawals": 0, "heard": 0}
+    for loc in locales():
+        r = score_referral_replies(loc)
+        results[f"referrals.{loc}.accuracy"] = round(r.accuracy, 3)
+        results[f"referrals.{loc}.false_consent"] = r.false_consent
+        for key, value in (("total", r.total), ("right", r.right), ("false_consent", r.false_consent),
+                           ("withdrawals", r.withdrawals), ("heard", r.withdrawals_heard)):
+            replies[key] += value
+        referral_table.append((loc, f"{r.accuracy:.1%} of {r.total}",
+                               f"false consent {r.false_consent}; withdrawals heard "
+                               f"{r.withdrawals_heard}/{r.withdrawals}"))
+    results["referrals.reply.accuracy"] = round(replies["right"] / replies["total"], 3)
+    results["referrals.reply.false_consent"] = replies["false_consent"]
+    results["referrals.withdrawal.recall"] = round(replies["heard"] / replies["withdrawals"], 3)
+
     held_out: list[tuple[str, Any, str]] = []
     results.update(_held_out(held_out))
     messages = [(line[2],) for loc in locales() for line in rows("danger", loc)]
@@ -118,6 +135,8 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
     results["understanding.cost_us_per_answer"] = _cost_us(understood, answers)
 
     print_table("understanding, per locale (corpora written by native speakers)", table)
+    print_table("referral consent replies and withdrawals, per locale (written blind to the code)",
+                referral_table)
     if held_out:
         print_table("understanding, held out per locale (never used for tuning)", held_out)
     print_table("understanding, overall", [
@@ -130,5 +149,6 @@ def run(context: dict[str, Any]) -> dict[str, Any]:
             "held_out.understanding.accuracy", "held_out.understanding.no_as_yes",
             "held_out.danger.recall", "held_out.danger.false_alarm_rate",
             "held_out.language.first_message.exact", "held_out.language.first_message.family",
+            "referrals.reply.accuracy", "referrals.reply.false_consent", "referrals.withdrawal.recall",
         ) if key in results])
     return results

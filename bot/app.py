@@ -65,6 +65,7 @@ def build(settings: Settings, channels: Mapping[str, Channel] | None = None) -> 
     )
     handoff = Handoff(db, pipeline, settings)
     handoff.plug_in()
+    handoff.referrals.courier.on_told = sender.wake  # the person hears a referral went
     return App(
         settings=settings, db=db, pipeline=pipeline, sender=sender, handoff=handoff, channels=enabled,
         limits=Limits.of(settings),

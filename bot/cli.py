@@ -1,4 +1,4 @@
-"""The ``intake`` command: serve, worker, chat, db, flows, locales, caseworker, token."""
+"""The ``intake`` command: serve, worker, chat, db, flows, locales, caseworker, token, stats, demo."""
 
 from __future__ import annotations
 
@@ -270,6 +270,13 @@ def build_parser() -> argparse.ArgumentParser:
     from bot import caseworkers
 
     caseworkers.register(sub)
+    from bot import partners
+
+    partners.register(sub)
+    from bot import demo, stats
+
+    stats.register(sub)
+    demo.register(sub)
     return parser
 
 

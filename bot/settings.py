@@ -29,7 +29,7 @@ NETWORK_FILESYSTEMS = frozenset(
 
 _NO_SECRET = Secret("")
 _SECRETS = ("secret_key", "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token",
-            "metrics_token")
+            "metrics_token", "smtp_password")
 
 
 class SettingsError(Exception):
@@ -74,6 +74,17 @@ class Settings:
     notify_telegram_chat: str | None = None
     metrics_token: Secret | None = None  # /metrics asks for it; without it, only this host may read
     operator_name: str = ""          # who runs the service, named in the greeting and notice
+    # statistics: cells under k are withheld; a rounding base for figures that leave (0: none)
+    stats_k: int = 5
+    stats_round: int = 0
+    # referrals: the partner directory, and the mail server the courier sends through
+    partners_file: Path | None = None  # None: the seed beside handoff/referrals
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: Secret | None = None
+    smtp_from: str | None = None
+    smtp_security: str = "starttls"  # starttls | tls | none (a relay on this host only)
     generated: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
@@ -213,6 +224,16 @@ def load(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".
         notify_telegram_chat=get("INTAKE_NOTIFY_TELEGRAM_CHAT"),
         metrics_token=_secret(get("INTAKE_METRICS_TOKEN")),
         operator_name=(get("INTAKE_OPERATOR_NAME", "") or "").strip(),
+        stats_k=_stats_k(get("INTAKE_STATS_K", "5")),
+        stats_round=_int(get("INTAKE_STATS_ROUND", "0"), "INTAKE_STATS_ROUND"),
+        partners_file=Path(p) if (p := get("INTAKE_PARTNERS_FILE")) else None,
+        smtp_host=get("INTAKE_SMTP_HOST"),
+        smtp_port=_int(get("INTAKE_SMTP_PORT", "587"), "INTAKE_SMTP_PORT"),
+        smtp_user=get("INTAKE_SMTP_USER"),
+        smtp_password=_secret(get("INTAKE_SMTP_PASSWORD")),
+        smtp_from=get("INTAKE_SMTP_FROM"),
+        smtp_security=_choice(get("INTAKE_SMTP_SECURITY", "starttls"), "INTAKE_SMTP_SECURITY",
+                              ("starttls", "tls", "none")),
         generated=frozenset(generated),
     )
     if settings.production:
@@ -254,6 +275,20 @@ def _rates(raw: str | None) -> tuple[tuple[str, float], ...]:
             raise SettingsError(f"INTAKE_SEND_RATES: {item.strip()!r} is not channel=messages per second")
         rates.append((name.strip(), rate))
     return tuple(rates)
+
+
+def _choice(value: str | None, name: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def _stats_k(value: str | None) -> int:
+    """The disclosure threshold: below 2 a withheld cell would protect nobody."""
+    k = _int(value, "INTAKE_STATS_K")
+    if k < 2:
+        raise SettingsError("INTAKE_STATS_K must be 2 or more (a cell of one person is never shown)")
+    return k
 
 
 def _int(value: str | None, name: str) -> int:
@@ -300,6 +335,9 @@ def _refuse_unsafe(settings: Settings) -> None:
         if weak:
             problems.append(f"{name} is too weak ({weak}): use a random value, e.g. "
                             "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`")
+    if settings.smtp_host and settings.smtp_security == "none" and settings.smtp_host not in (
+            "localhost", "127.0.0.1", "::1"):
+        problems.append("INTAKE_SMTP_SECURITY=none sends referrals in clear: only to a relay on this host")
     if problems:
         raise SettingsError("refusing to start in production: " + "; ".join(problems))
 

@@ -57,5 +57,7 @@ def jobs(app: App, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
         app.sender.run(stop),
         # Idle claims back to the queue, SLA escalation, team notifications.
         app.handoff.run(stop),
+        # Referrals to partners, by e-mail or webhook.
+        app.handoff.referrals.courier.run(stop),
         retention.run(app.db, app.settings.retention_days, stop, hooks=app.pipeline.erase_hooks),
     ]

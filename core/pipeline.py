@@ -40,11 +40,11 @@ from dialogs.danger import is_danger
 from dialogs.runner import confirming_erasure
 from locales.resolve import family
 
-__all__ = ["Pipeline", "RowHook", "Turn", "TurnHook", "TurnRows"]
+__all__ = ["Pipeline", "RowHook", "Tallied", "Tally", "Turn", "TurnHook", "TurnRows"]
 
 log = logging.getLogger(__name__)
 
-SAFETY_COMMANDS = frozenset({"stop", "erase", "exit"})
+SAFETY_COMMANDS = frozenset({"stop", "erase", "exit", "withdraw"})
 
 SOURCE_LANGUAGE = "en"
 OFFICE_LANGUAGE = "pt"
@@ -115,6 +115,25 @@ class RowHook(Protocol):
     (an open case to update, a team to notify), which then runs instead."""
 
     def __call__(self, turn: TurnRows, step: Step) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Tallied:
+    """Something a turn led to that is counted for statistics: a screening's outcome or an
+    opt-out, with the codes it carries (the record only for the codes a tally keeps)."""
+
+    event: str  # screening | stop
+    channel: str
+    language: str | None
+    outcome: dict[str, Any] | None = None
+    record: dict[str, Any] = field(default_factory=dict)
+
+
+class Tally(Protocol):
+    """Counts a turn's event in the turn's transaction, with driver-level statements on ``raw``
+    (see TurnSQL.prepare), so that the count outlives an erasure of the person."""
+
+    def __call__(self, raw: Any, sql: TurnSQL, now: datetime, event: Tallied) -> None: ...
 
 
 def _answered(before: str, after: str) -> bool:
@@ -217,6 +236,8 @@ class Pipeline:
         self.row_hooks: dict[str, RowHook] = {}  # tried first, for actions of both kinds
         # What other packages hold about a person, erased with them (bot wires these).
         self.erase_hooks: list[privacy.EraseHook] = []
+        # What is counted for statistics (screenings, opt-outs), passed in like the hooks.
+        self.tallies: list[Tally] = []
         self.flood_limit = flood_limit  # messages per minute from one person before we pause
         # How soon after a caseworker closed a case a person writing again reopens it (with a
         # "reopen" hook); None: never, every return is a new screening.
@@ -364,6 +385,7 @@ class Pipeline:
         keyword = inbound.meta.get("keyword")
         if keyword == "stop":  # the provider opted the person out; it answers them itself
             self._stop(contact, conv)
+            self._tally(tx, Tallied("stop", conv.channel, conv.language))
             return Turn(conv.id, status=conv.status, actions=("stop",))
         if contact.status == "stopped" or conv.status == "stopped":
             # Where the provider enforces opt-outs only START lifts one; elsewhere, writing to
@@ -439,6 +461,9 @@ class Pipeline:
         conv.expecting = self.renderer.expecting(step.expecting, language)
         if step.outcome is not None:
             conv.outcome = step.outcome
+            self._tally(tx, Tallied("screening", conv.channel, conv.language, step.outcome, step.record))
+        if "stop" in step.actions:
+            self._tally(tx, Tallied("stop", conv.channel, conv.language))
 
         replies = [self.renderer.reply(r, language) for r in step.replies]
         if sms:
@@ -500,6 +525,10 @@ class Pipeline:
 
     # -- helpers --------------------------------------------------------------------------
 
+    def _tally(self, tx: _Tx, event: Tallied) -> None:
+        for tally in self.tallies:
+            tally(tx.raw, tx.sql, tx.now, event)
+
     def _queue(
         self,
         raw: Any,
@@ -539,7 +568,7 @@ class Pipeline:
         return conv.window_count > self.flood_limit and not is_danger(inbound.text)
 
     def _safety_input(self, conv: ConversationRow, inbound: Inbound) -> bool:
-        """Stop, delete, exit, danger, the answer to a pending erase confirmation, and 'info'
+        """Stop, delete, exit, withdraw, danger, the answer to a pending erase confirmation, and 'info'
         once the screening is over (the SMS outcome asks for it): these reach the dialog even
         while a caseworker has the case."""
         if confirming_erasure(conv.state):

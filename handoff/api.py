@@ -28,6 +28,7 @@ from handoff.models import Case, Caseworker
 from handoff.openapi import document
 from handoff.reply import preview, rendered_template, send_reply, templates
 from handoff.reveal import reveal, revealed
+from handoff.stats.published import figures, parse_range, reading, rule_of
 
 if TYPE_CHECKING:
     from handoff.service import Handoff, HandoffApp
@@ -270,6 +271,36 @@ def list_templates(s: Session, cw: Caseworker, request: Request, _: dict[str, An
 
 
 @endpoint()
+def _may_read_stats(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    _supervisor(cw, "only supervisors read the statistics")
+    return 200, {}
+
+
+def _stats(app: HandoffApp, request: Request) -> Result:
+    query, handoff = request.query_params, app.handoff
+    now, zone = handoff.clock(), handoff.policy.office.zone
+    base = query.get("round", "")
+    if base and not (base.isascii() and base.isdigit() and int(base) <= 1000):
+        return 422, {"detail": "round must be a whole number from 0 to 1000"}
+    try:
+        first, last, by = parse_range(query, now.astimezone(zone).date())
+        with reading(app.db) as s:
+            return 200, figures(s, first, last, by, zone, rule_of(handoff.settings, int(base) if base else None), now)
+    except ValueError as exc:
+        return 422, {"detail": str(exc)}
+
+
+async def stats(request: Request) -> Response:
+    """Disclosure-controlled figures (supervisors): the same as the export and the Reports
+    page. Counted after the token's transaction, outside any write lock (handoff.stats.published.reading)."""
+    allowed = await _may_read_stats(request)
+    if allowed.status_code != 200:
+        return allowed
+    status, result = await run_in_threadpool(_stats, _app(request), request)
+    return JSONResponse(result, status_code=status)
+
+
+@endpoint()
 def me(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
     return 200, {"id": cw.id, "email": cw.email, "name": cw.name, "role": cw.role, "languages": cw.languages}
 
@@ -300,4 +331,5 @@ def routes() -> list[Route]:
         Route(f"{base}/audit", audit_log),
         Route(f"{base}/conversations", conversations),
         Route(f"{base}/templates", list_templates),
+        Route(f"{base}/stats", stats),
     ]

@@ -43,8 +43,12 @@ from handoff.i18n import (
     t,
 )
 from handoff.models import Caseworker, ConsoleSession
+from handoff.referrals.views import panel as referral_panel
+from handoff.referrals.words import w as referral_word
 from handoff.reply import preview, rendered_template, send_reply, templates
 from handoff.reveal import REASONS, REVEAL_FOR, reveal, revealed
+from handoff.stats.page import category_label, figures_of
+from handoff.stats.published import figures, parse_range, reading, rule_of
 from handoff.translate import TranslationError
 
 if TYPE_CHECKING:
@@ -283,7 +287,9 @@ def case_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request
                    revealed=shown, hidden_again=shown and (shown.at + REVEAL_FOR).isoformat(),
                    reasons=REASONS, reopen_days=handoff.policy.reopen_within.days,
                    delivery_words={k: t(f"msg_{k}", cw.ui_language) for k in DELIVERY},
-                   translating=handoff.translator is not None)
+                   translating=handoff.translator is not None,
+                   referrals=referral_panel(s, found, handoff.referrals.directory, cw.ui_language),
+                   rw=lambda key: referral_word(key, cw.ui_language))
 
 
 @page()
@@ -410,6 +416,47 @@ def audit_page(s: Session, cw: Caseworker, sess: ConsoleSession, request: Reques
                    chosen={"case": case_id, "who": who, "action": action})
 
 
+class _Granted(Response):
+    """A supervisor may see the reports: who they are, for the page counted after their
+    session's transaction has ended."""
+
+    def __init__(self, cw: Caseworker, csrf: str) -> None:
+        super().__init__(status_code=200)
+        self.cw, self.csrf = cw, csrf
+
+
+@page()
+def _may_see_reports(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request,
+                     form: dict[str, str]) -> Response:
+    if cw.role not in views.SUPERVISORS:
+        raise Forbidden(t("only_supervisors_reports", cw.ui_language))
+    return _Granted(cw, sess.csrf)
+
+
+def _reports(request: Request, cw: Caseworker, csrf: str) -> Response:
+    handoff, lang = _handoff(request), cw.ui_language
+    now, zone = handoff.clock(), handoff.policy.office.zone
+    today, error = now.astimezone(zone).date(), None
+    try:
+        first, last, by = parse_range(request.query_params, today)
+    except ValueError as exc:
+        first, last, by = parse_range({}, today)
+        error = refusal(str(exc), lang)
+    with reading(_app(request).db) as s:
+        data = figures(s, first, last, by, zone, rule_of(handoff.settings), now)
+    return _render(request, "reports.html", cw, csrf=csrf, data=data, next_url="/console/reports",
+                   error=error, charts=figures_of(data, lang), category=lambda d, c: category_label(d, c, lang))
+
+
+async def reports_page(request: Request) -> Response:
+    """Anonymised figures as charts, each with its table: the figures of GET /api/v1/stats,
+    counted outside the session's transaction (handoff.stats.published.reading)."""
+    granted = await _may_see_reports(request)
+    if not isinstance(granted, _Granted):
+        return granted
+    return await run_in_threadpool(_reports, request, granted.cw, granted.csrf)
+
+
 @page()
 def segments(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, form: dict[str, str]) -> Response:
     text = request.query_params.get("text", "")[:2000]
@@ -434,6 +481,7 @@ def routes() -> list[BaseRoute]:
             Route("/claim-next", claim_next, methods=["POST"]),
             Route("/segments.json", segments),
             Route("/audit", audit_page),
+            Route("/reports", reports_page),
             Route("/cases/{case_id}", case_page),
             Route("/cases/{case_id}/transcript", transcript_fragment),
             Route("/cases/{case_id}/template", template_text),

@@ -189,3 +189,10 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+# The referral tables join the metadata wherever the caseworker side's tables do.
+from handoff.referrals.models import Referral, ReferralConsent  # noqa: E402, F401
+
+# The statistical trace (codes only, kept by erasure) joins it the same way.
+from handoff.stats.trace import StatsTrace  # noqa: E402, F401

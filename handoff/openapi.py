@@ -8,6 +8,10 @@ from channels.registry import NAMES
 from dialogs.screening import CONTACT_OPTIONS
 from handoff.models import ROLES
 from handoff.queue import OUTCOMES
+from handoff.referrals.consent import MAX_NOTE as CONSENT_NOTE
+from handoff.referrals.fields import FIELDS, PURPOSES
+from handoff.referrals.models import STATUSES
+from handoff.referrals.partners import DELIVERIES, KINDS
 from handoff.reveal import MAX_NOTE, REASONS
 
 __all__ = ["document"]
@@ -31,6 +35,7 @@ _ERRORS = {
     "422": {"$ref": "#/components/responses/Error"},
 }
 _ID = [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_RID = [{"name": "referral_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 
 
 def _op(summary: str, ok: dict[str, Any], body: dict[str, Any] | None = None, code: str = "200",
@@ -43,6 +48,10 @@ def _op(summary: str, ok: dict[str, Any], body: dict[str, Any] | None = None, co
 
 def _time() -> dict[str, Any]:
     return {"type": ["string", "null"], "format": "date-time"}
+
+
+def _count() -> dict[str, Any]:
+    return {"type": ["integer", "null"], "minimum": 0, "description": "null: withheld"}
 
 
 def _list(item: str) -> dict[str, Any]:
@@ -140,6 +149,67 @@ def document() -> dict[str, Any]:
             "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
             "role": {"enum": list(ROLES)},
             "languages": {"type": "array", "items": {"type": "string"}}}},
+        "StatsRow": {"type": "object", "required": ["total", "cells"], "properties": {
+            "period": {"type": "string", "description": "the bucket: 2026-03, or 2026-W10"},
+            "total": _count(), "cells": {
+                "type": "object", "additionalProperties": _count(),
+                "description": "one figure per category (as listed in the table's categories)"}}},
+        "StatsTable": {"type": "object", "properties": {
+            "name": {"type": "string", "description": "e.g. conversations_by_channel"},
+            "measure": {"type": "string", "description": "what is counted: conversations, screenings, "
+                        "cases_opened, cases_closed, referrals, stops, erasures"},
+            "dimension": {"type": "string", "description": "what it is counted by"},
+            "additive": {"type": "boolean", "description": "false where one person may be in several "
+                         "categories: cells need not add up to the total"},
+            "categories": {"type": "array", "items": {"type": "string"}},
+            "rows": {"type": "array", "items": _ref("StatsRow")},
+            "all": {**_ref("StatsRow"), "description": "the whole range: shown only where every "
+                    "bucket's figure is shown"}}},
+        "Stats": {"type": "object", "properties": {
+            "from": {"type": "string", "format": "date", "description": "the first day of the first bucket"},
+            "to": {"type": "string", "format": "date", "description": "the last day of the last bucket"},
+            "by": {"enum": ["month", "week"]},
+            "k": {"type": "integer", "description": "no figure under k is shown (INTAKE_STATS_K)"},
+            "rounding": {"type": ["integer", "null"], "description": "figures rounded to this base"},
+            "withheld": {"type": "string", "description": "what a null figure means"},
+            "periods": {"type": "array", "items": {"type": "object", "properties": {
+                "key": {"type": "string"}, "from": {"type": "string", "format": "date"},
+                "to": {"type": "string", "format": "date"},
+                "partial": {"type": "boolean", "description": "the bucket has not ended yet"}}}},
+            "tables": {"type": "array", "items": _ref("StatsTable")}}},
+        "Partner": {"type": "object", "required": ["id", "name", "kind"], "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"},
+            "short": {"type": "string", "description": "the name in messages to the person"},
+            "kind": {"enum": list(KINDS)},
+            "languages": {"type": "array", "items": {"type": "string"}},
+            "regions": {"type": "array", "items": {"type": "string"},
+                        "description": "district codes (PT-11) or all"},
+            "accepts": {"type": "array", "items": {"enum": list(PURPOSES)}},
+            "delivery": {"enum": list(DELIVERIES)},
+            "verified": {"type": "boolean", "description": "confirmed with the partner"},
+            "reviewed": {"type": ["string", "null"], "format": "date"}}},
+        "Referral": {"type": "object", "required": ["id", "status"], "properties": {
+            "id": {"type": "integer"}, "reference": {"type": "string", "description": "what the partner sees"},
+            "case_id": {"type": ["integer", "null"]}, "partner": {"type": "string"},
+            "partner_name": {"type": "string"}, "purpose": {"enum": list(PURPOSES)},
+            "fields": {"type": "array", "items": {"enum": list(FIELDS)}},
+            "status": {"enum": list(STATUSES)},
+            "delivery": {"enum": list(DELIVERIES)},
+            "delivery_status": {"enum": ["pending", "sending", "sent", "failed", "cancelled", "none"]},
+            "notify_person": {"type": "boolean"},
+            "created_at": _time(), "sent_at": _time(), "answered_at": _time(), "withdrawn_at": _time(),
+            "withdrawal_notice_due": {"type": "boolean", "description": "the person withdrew and the "
+                                      "partner has not been told yet"},
+            "last_error": {"type": ["string", "null"]},
+            "values": {"type": "object", "description": "what was shared (GET /referrals/{id} only)",
+                       "additionalProperties": {"type": "string"}},
+            "note": {"type": ["string", "null"], "description": "the partner's answer (GET /referrals/{id} only)"}}},
+        "ReferralConsent": {"type": "object", "required": ["id", "status"], "properties": {
+            "id": {"type": "integer"}, "partner": {"type": "string"}, "purpose": {"enum": list(PURPOSES)},
+            "fields": {"type": "array", "items": {"enum": list(FIELDS)}},
+            "status": {"enum": ["asked", "given", "refused", "withdrawn", "superseded"]},
+            "method": {"enum": ["message", "phone"]}, "notice_version": {"type": "string"},
+            "asked_at": _time(), "answered_at": _time(), "withdrawn_at": _time()}},
         "AuditEntry": {"type": "object", "properties": {
             "id": {"type": "integer"}, "at": _time(), "caseworker_id": {"type": ["integer", "null"]},
             "caseworker": {"type": ["string", "null"]}, "action": {"type": "string"},
@@ -207,6 +277,67 @@ def document() -> dict[str, Any]:
                     {"name": "action", "in": "query", "schema": {"type": "string"},
                      "description": "e.g. reveal, view, read_transcript, export, close"}])},
         "/api/v1/me": {"get": _op("The token's caseworker", _json(_ref("Me"), "me"))},
+        "/api/v1/partners": {"get": _op("The referral partner directory",
+                                        _json(_list("Partner"), "partners"))},
+        "/api/v1/cases/{case_id}/referrals": {
+            "get": _op("The case's referrals", _json(_list("Referral"), "referrals"), params=_ID),
+            "post": _op(
+                "Refer the person to a partner with only the chosen fields (never the transcript); "
+                "409 with the reason when the person has not agreed to exactly this, refused, or "
+                "withdrew", _json(_ref("Referral"), "prepared: the courier delivers it"),
+                {"type": "object", "required": ["partner", "fields"], "properties": {
+                    "partner": {"type": "string"},
+                    "fields": {"type": "array", "minItems": 1, "items": {"enum": list(FIELDS)}},
+                    "purpose": {"enum": list(PURPOSES), "description": "default: the one agreed to"},
+                    "notify_person": {"type": "boolean", "description": "tell the person when it is "
+                                      "sent and to whom (default true; false when that is unsafe)"},
+                    "delivery": {"enum": ["paper"], "description": "print the sheet instead of the "
+                                 "partner's own channel"}}},
+                code="201", params=_ID)},
+        "/api/v1/cases/{case_id}/referral-consents": {
+            "get": _op("The person's answers about sharing their details",
+                       _json(_list("ReferralConsent"), "answers"), params=_ID),
+            "post": _op(
+                "Ask the person, in their language, whether the named fields may go to the named "
+                "partner (method message), or record their agreement given by phone (method phone, "
+                "with a note)", _json(_ref("ReferralConsent"), "asked or recorded"),
+                {"type": "object", "required": ["partner", "fields"], "properties": {
+                    "partner": {"type": "string"},
+                    "fields": {"type": "array", "minItems": 1, "items": {"enum": list(FIELDS)}},
+                    "purpose": {"enum": list(PURPOSES)}, "method": {"enum": ["message", "phone"]},
+                    "note": {"type": "string", "maxLength": CONSENT_NOTE}}},
+                code="201", params=_ID)},
+        "/api/v1/referrals": {"get": _op("Referrals I may read, newest first",
+            _json(_list("Referral"), "referrals"),
+            params=[{"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}}])},
+        "/api/v1/referrals/{referral_id}": {"get": _op(
+            "One referral with what was shared (audited)", _json(_ref("Referral"), "the referral"),
+            params=_RID)},
+        "/api/v1/referrals/{referral_id}/sheet.pdf": {"get": {
+            "summary": "The referral sheet as PDF, for partners who take paper (audited)",
+            "parameters": _RID, "responses": {
+                "200": {"description": "the sheet", "content": {"application/pdf": {"schema": {
+                    "type": "string", "contentMediaType": "application/pdf"}}}}, **_ERRORS}}},
+        "/api/v1/referrals/{referral_id}/sent": {"post": _op(
+            "A paper referral was handed over: mark it sent (the person is told)",
+            _json(_ref("Referral"), "the referral"), params=_RID)},
+        "/api/v1/referrals/{referral_id}/answer": {"post": _op(
+            "Record the partner's answer", _json(_ref("Referral"), "the referral"),
+            {"type": "object", "required": ["status"], "properties": {
+                "status": {"enum": ["acknowledged", "accepted", "declined"]},
+                "note": {"type": "string", "maxLength": CONSENT_NOTE}}},
+            params=_RID)},
+        "/api/v1/stats": {"get": _op(
+            "Anonymised figures (supervisors): counts per calendar month or ISO week, every count "
+            "under k withheld (null) with enough others that none can be worked out from the totals",
+            _json(_ref("Stats"), "the figures"), params=[
+                {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"},
+                 "description": "YYYY-MM-DD, widened to the start of its bucket; default: twelve buckets before to"},
+                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"},
+                 "description": "YYYY-MM-DD, widened to the end of its bucket; default: today"},
+                {"name": "by", "in": "query", "schema": {"enum": ["month", "week"]}},
+                {"name": "round", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 1000},
+                 "description": "round every figure to this base (default INTAKE_STATS_ROUND)"}])},
     }
     return {
         "openapi": "3.1.0",

@@ -26,7 +26,9 @@ from dialogs.base import N_, Reply, Step, Text
 from handoff import queue
 from handoff.models import Case
 from handoff.notify import Notifier
+from handoff.referrals.desk import ReferralDesk
 from handoff.sla import Policy
+from handoff.stats.trace import Tracer
 from handoff.translate import translator_from
 
 if TYPE_CHECKING:
@@ -64,6 +66,10 @@ class Handoff:
         # Machine translation for caseworkers, only through a server the deployer runs.
         self.translator = translator_from(getattr(settings, "translate_url", None),
                                           reveal(getattr(settings, "translate_api_key", None)))
+        # Referrals to partners: the directory, the courier, the consent hooks.
+        self.referrals = ReferralDesk(db, pipeline, settings, clock)
+        # The statistical trace: codes counted as screenings end, kept when people are erased.
+        self.tracer = Tracer(self.policy.office.zone)
 
     # -- hooks (inside the turn's transaction) ---------------------------------------------
 
@@ -120,6 +126,7 @@ class Handoff:
         if case is None:  # handed off but no open case (e.g. closed by hand in the database)
             case, _ = queue.open_case(session, conv, self.policy, now)
         case.last_inbound_at = now
+        self.referrals.on_inbound(session, conv, inbound)
 
     def on_reopen(self, session: Session, conv: Conversation, inbound: Inbound, step: Step | None) -> None:
         """The person writes again soon after their case closed (the pipeline decided it is
@@ -148,6 +155,7 @@ class Handoff:
             "urgent": self.on_urgent,
             "inbound_handoff": self.on_inbound,
             "reopen": self.on_reopen,
+            "withdraw_consent": self.referrals.on_withdraw,
         }
 
     def row_hooks(self) -> dict[str, object]:
@@ -155,13 +163,14 @@ class Handoff:
 
     def erase_hooks(self) -> list[EraseHook]:
         """What handoff holds about a person (cases, notes), erased with them."""
-        return [queue.forget_contact]
+        return [queue.forget_contact, self.referrals.forget, self.tracer.on_erase]
 
     def plug_in(self) -> None:
         """Plug the hooks into the pipeline's seams (the application calls this once)."""
         self.pipeline.hooks.update(self.hooks())  # type: ignore[arg-type]
         self.pipeline.row_hooks.update(self.row_hooks())  # type: ignore[arg-type]
         self.pipeline.erase_hooks.extend(self.erase_hooks())
+        self.pipeline.tallies.append(self.tracer.tally)
         self.pipeline.reopen_within = self.policy.reopen_within or None
 
     def _tell_person(self, session: Session, conv: Conversation, now: datetime, said_who: bool = False) -> None:
