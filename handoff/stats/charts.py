@@ -24,7 +24,7 @@ _STYLE = Style(font_family="system-ui, sans-serif", label_font_size=14, major_la
 _CONFIG = {"style": _STYLE,
     "js": [], "css": [], "no_prefix": True, "disable_xml_declaration": True,
     "width": 420, "height": 300, "explicit_size": False, "legend_at_bottom": True,
-    "legend_at_bottom_columns": 2, "truncate_legend": 40, "truncate_label": 24,
+    "legend_at_bottom_columns": 2, "margin_bottom": 40, "truncate_legend": 40, "truncate_label": 24,
     "show_minor_x_labels": True, "x_label_rotation": 0, "margin": 16, "print_values": False,
     "include_x_axis": True, "min_scale": 4, "max_scale": 8, "allow_interruptions": True,
 }
@@ -51,11 +51,11 @@ def _clean(chart: pygal.graph.graph.Graph, chart_id: str, title: str) -> Markup:
 
 
 def _labels(chart: pygal.graph.graph.Graph, labels: Sequence[str]) -> None:
+    """Short labels, level: the stylesheet centres them, so slanted ones would overlap. Past a
+    dozen buckets (weeks) a label every few, the rest as ticks."""
     chart.x_labels = list(labels)
-    if len(labels) > 4:  # a year of months stays readable on a phone: slanted
-        chart.x_label_rotation = 40
-    if len(labels) > 14:  # weeks over a quarter: a label every fourth, the rest as ticks
-        chart.x_labels_major_every = 4
+    if len(labels) > 12:
+        chart.x_labels_major_every = -(-len(labels) // 8)
         chart.show_minor_x_labels = False
 
 
