@@ -321,6 +321,9 @@ def document() -> dict[str, Any]:
         "/api/v1/referrals/{referral_id}/sent": {"post": _op(
             "A paper referral was handed over: mark it sent (the person is told)",
             _json(_ref("Referral"), "the referral"), params=_RID)},
+        "/api/v1/referrals/{referral_id}/notice-given": {"post": _op(
+            "The person withdrew and this partner takes paper: record that they were told by hand "
+            "to delete what they received", _json(_ref("Referral"), "the referral"), params=_RID)},
         "/api/v1/referrals/{referral_id}/answer": {"post": _op(
             "Record the partner's answer", _json(_ref("Referral"), "the referral"),
             {"type": "object", "required": ["status"], "properties": {

@@ -117,6 +117,12 @@ def answer(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -
     return 200, service.item(done, _desk(request).directory)
 
 
+@endpoint(needs="act")
+def notice_given(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
+    row = _referral(s, cw, request)
+    return 200, service.item(service.notice_given(s, row, cw), _desk(request).directory)
+
+
 @endpoint(body=True, wake=True, needs="act")
 def ask_consent(s: Session, cw: Caseworker, request: Request, body: dict[str, Any]) -> Result:
     desk = _desk(request)
@@ -220,6 +226,7 @@ def routes() -> list[Route]:
         Route(f"{base}/referrals/{{referral_id}}/sheet.pdf", sheet_pdf),
         Route(f"{base}/referrals/{{referral_id}}/sent", mark_sent, methods=["POST"]),
         Route(f"{base}/referrals/{{referral_id}}/answer", answer, methods=["POST"]),
+        Route(f"{base}/referrals/{{referral_id}}/notice-given", notice_given, methods=["POST"]),
         Route(f"{base}/cases/{{case_id}}/referrals", for_case, methods=["GET"]),
         Route(f"{base}/cases/{{case_id}}/referrals", create, methods=["POST"]),
         Route(f"{base}/cases/{{case_id}}/referral-consents", consents, methods=["GET"]),

@@ -114,6 +114,15 @@ def answered(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request,
     return _back(cid)
 
 
+@page(post=True)
+def told_by_hand(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request,
+                 form_data: dict[str, str]) -> Response:
+    cid = _case_id(request)
+    rid = _own_referral(s, cw, cid, form_data)
+    service.notice_given(s, service.get(s, rid, lock=True), cw)
+    return _back(cid)
+
+
 @page()
 def sheet_pdf(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request, _: dict[str, str]) -> Response:
     cid, desk = _case_id(request), _desk(request)
@@ -135,5 +144,6 @@ def routes() -> list[BaseRoute]:
         Route(f"{base}/referral-consent", ask, methods=["POST"]),
         Route(f"{base}/referral-sent", handed_over, methods=["POST"]),
         Route(f"{base}/referral-answer", answered, methods=["POST"]),
+        Route(f"{base}/referral-notice-given", told_by_hand, methods=["POST"]),
         Route(f"{base}/referral-sheet", sheet_pdf, methods=["GET"]),
     ]

@@ -150,6 +150,19 @@ def answer(session: Session, row: Referral, status: Any, note: Any, cw: Casework
     return row
 
 
+def notice_given(session: Session, row: Referral, cw: Caseworker) -> Referral:
+    """A paper partner was told by hand to delete what they received (the person withdrew)."""
+    if not row.notice_due or row.delivery != "paper":
+        raise Conflict(f"referral {row.id} owes no notice to give by hand")
+    if row.case_id is not None:
+        found = session.get(Case, row.case_id)
+        if found is not None and found.status != "closed":
+            must_hold(found, cw, "record that the partner was told")
+    row.notice_due = False
+    audit(session, cw, "referral_notice_sent", row.case_id, referral=row.id, partner=row.partner, by_hand=True)
+    return row
+
+
 def withdraw_contact(session: Session, contact_id: int, now: datetime) -> list[Referral]:
     """The person withdrew: nothing more goes; partners who already hold their details are
     asked to delete them (a notice through the same delivery). Returns those referrals."""

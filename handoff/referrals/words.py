@@ -42,6 +42,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "delivery_paper": ("on paper", "em papel"),
     "notice_due_paper": ("Consent withdrawn: tell the organisation by hand to delete the data.",
                          "Consentimento retirado: avise a organização para apagar os dados."),
+    "notice_given": ("Done: they were told", "Feito: foram avisados"),
     "prepared": ("prepared", "preparado"),
     "sent": ("sent", "enviado"),
     "acknowledged": ("acknowledged", "recebido"),

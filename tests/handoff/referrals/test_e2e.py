@@ -196,3 +196,20 @@ def test_the_screenings_own_consent_question_keeps_its_no(office):
     with office.db.sessions() as s:
         conv = s.scalars(select(Conversation).where(Conversation.id == turn.conversation_id)).one()
         assert conv.record.get("consent", {}).get("given") is False
+
+
+def test_a_paper_partner_is_told_by_hand_after_a_withdrawal(office):
+    app, client = office.app, office.client
+    case_id, token = trafficked_and_queued(office)
+    client.post(f"/api/v1/cases/{case_id}/referral-consents", headers=bearer(token), json={
+        "partner": "paper-test", "fields": ["language"], "method": "phone", "note": "by phone"})
+    rid = client.post(f"/api/v1/cases/{case_id}/referrals", headers=bearer(token),
+                      json={"partner": "paper-test", "fields": ["language"]}).json()["id"]
+    assert client.post(f"/api/v1/referrals/{rid}/notice-given", headers=bearer(token)).status_code == 409
+    client.post(f"/api/v1/referrals/{rid}/sent", headers=bearer(token))
+    person(app, "retirar")
+    assert courier_pass(app) == 0  # paper: nothing to post; the case says to tell them by hand
+    due = client.get(f"/api/v1/referrals/{rid}", headers=bearer(token)).json()
+    assert (due["status"], due["withdrawal_notice_due"]) == ("withdrawn", True)
+    told = client.post(f"/api/v1/referrals/{rid}/notice-given", headers=bearer(token))
+    assert told.status_code == 200 and told.json()["withdrawal_notice_due"] is False
