@@ -111,6 +111,11 @@ def _held(cw: Caseworker) -> Any:
                           AuditEntry.action.in_(HELD))
 
 
+def readable(cw: Caseworker) -> Any:
+    """Which cases a caseworker may read, as a condition on Case; None for supervisors (all)."""
+    return None if cw.role in SUPERVISORS else (Case.assignee_id == cw.id) | _held(cw)
+
+
 def reads(session: Session, cw: Caseworker, case: Case) -> bool:
     """Need to know: supervisors read every case; a caseworker the one they hold or held."""
     if cw.role in SUPERVISORS or case.assignee_id == cw.id:

@@ -20,8 +20,8 @@ from core.http import error
 from handoff import queue, views
 from handoff.api import Result, _bearer, _run, endpoint
 from handoff.errors import HandoffError, Invalid, NotFound, path_id
-from handoff.models import AuditEntry, Case, Caseworker
-from handoff.referrals import consent, service, sheet
+from handoff.models import Case, Caseworker
+from handoff.referrals import consent, service
 from handoff.referrals.models import Referral, ReferralConsent
 
 if TYPE_CHECKING:
@@ -86,11 +86,8 @@ def for_case(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) ->
 @endpoint()
 def by_status(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) -> Result:
     status = request.query_params.get("status") or None
-    readable = None
-    if cw.role not in views.SUPERVISORS:
-        readable = select(Case.id).where(
-            (Case.assignee_id == cw.id) | Case.id.in_(select(AuditEntry.case_id).where(
-                AuditEntry.caseworker_id == cw.id, AuditEntry.action.in_(views.HELD))))
+    condition = views.readable(cw)
+    readable = None if condition is None else select(Case.id).where(condition)
     directory = _desk(request).directory
     return 200, {"items": [service.item(r, directory) for r in service.by_status(s, status, readable)]}
 
@@ -151,11 +148,6 @@ def consents(s: Session, cw: Caseworker, request: Request, _: dict[str, Any]) ->
     return 200, {"items": [consent.item(r) for r in rows]}
 
 
-def letter_of(s: Session, row: Referral, desk: ReferralDesk) -> sheet.Letter:
-    partner = service.partner_of(desk.directory, row.partner)
-    return desk.courier._letter(s, row, partner)
-
-
 async def sheet_pdf(request: Request) -> Response:
     """The referral sheet as PDF, for partners who take paper (audited as an export)."""
     token = _bearer(request)
@@ -163,11 +155,8 @@ async def sheet_pdf(request: Request) -> Response:
         return error(401, "an API token is required: Authorization: Bearer <token>")
 
     def work(s: Session, cw: Caseworker, req: Request, _: dict[str, Any]) -> Result:
-        row = _referral(s, cw, req)
-        if not row.shared:
-            raise HandoffError("the person's data was erased: there is no sheet to print")
-        queue.audit(s, cw, "referral_sheet", row.case_id, referral=row.id)
-        return 200, sheet.pdf(letter_of(s, row, _desk(req)))
+        desk = _desk(req)
+        return 200, service.printed(s, _referral(s, cw, req), desk.directory, desk.courier.operator, cw)
 
     status, result = await run_in_threadpool(_run, request.app.state.app, token, work, request, {}, "act")
     if status != 200:

@@ -47,7 +47,8 @@ YES_NO = (Choice("yes", Text(N_("Yes"))), Choice("no", Text(N_("No"))))
 FIELD = "referral_consent"  # expecting.field while the question waits for an answer
 
 
-def _latest(session: Session, contact_id: int, partner: str | None = None) -> ReferralConsent | None:
+def latest(session: Session, contact_id: int, partner: str | None = None) -> ReferralConsent | None:
+    """The person's latest answer (about ``partner``), questions replaced by later ones aside."""
     stmt = select(ReferralConsent).where(ReferralConsent.contact_id == contact_id,
                                          ReferralConsent.status != "superseded")
     if partner is not None:
@@ -205,12 +206,12 @@ def withdraw_all(session: Session, contact_id: int, now: datetime) -> list[Refer
 
 def covering(session: Session, contact_id: int, partner: Partner, fields: Sequence[str]) -> ReferralConsent:
     """The agreement that allows sending ``fields`` to ``partner``; Conflict saying why not."""
-    latest = _latest(session, contact_id, partner.id)
-    reason = refusal(latest, partner, fields)
+    found = latest(session, contact_id, partner.id)
+    reason = refusal(found, partner, fields)
     if reason is not None:
         raise Conflict(reason)
-    assert latest is not None
-    return latest
+    assert found is not None
+    return found
 
 
 def refusal(latest: ReferralConsent | None, partner: Partner, fields: Sequence[str]) -> str | None:

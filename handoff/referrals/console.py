@@ -15,7 +15,7 @@ from handoff import queue, views
 from handoff.console import _case_id, _flash, _render, page
 from handoff.errors import Invalid, given_id
 from handoff.models import Caseworker, ConsoleSession
-from handoff.referrals import consent, service, sheet
+from handoff.referrals import consent, service
 from handoff.referrals.fields import FIELDS, field_name, purpose_name
 from handoff.referrals.views import Draft, preview
 from handoff.referrals.words import w
@@ -128,11 +128,8 @@ def sheet_pdf(s: Session, cw: Caseworker, sess: ConsoleSession, request: Request
     cid, desk = _case_id(request), _desk(request)
     rid = _own_referral(s, cw, cid, dict(request.query_params))
     row = service.get(s, rid)
-    if not row.shared:
-        raise Invalid("the person's data was erased: there is no sheet to print")
-    queue.audit(s, cw, "referral_sheet", cid, referral=rid)
-    letter = desk.courier._letter(s, row, service.partner_of(desk.directory, row.partner))
-    return Response(sheet.pdf(letter), media_type="application/pdf", headers={
+    pdf = service.printed(s, row, desk.directory, desk.courier.operator, cw)
+    return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{row.reference}.pdf"', "Cache-Control": "no-store"})
 
 

@@ -33,7 +33,7 @@ from core.db import Database, utcnow
 from core.secret import reveal
 from handoff.queue import audit
 from handoff.referrals import service, sheet
-from handoff.referrals.models import Referral, ReferralConsent
+from handoff.referrals.models import Referral
 from handoff.referrals.partners import Directory, Partner
 
 if TYPE_CHECKING:
@@ -76,15 +76,10 @@ class Courier:
         self.settings = settings
         self.operator = (getattr(settings, "operator_name", "") or "").strip() or "Intake"
         self.on_told = on_told  # the person was told: wake the message sender
-        self._wake = asyncio.Event()
-        self.http: httpx.AsyncClient | None = None
 
     @property
     def can_mail(self) -> bool:
         return bool(getattr(self.settings, "smtp_host", None) and getattr(self.settings, "smtp_from", None))
-
-    def wake(self) -> None:
-        self._wake.set()
 
     # -- claim and settle (worker threads, one transaction each) ------------------------------
 
@@ -116,19 +111,9 @@ class Courier:
                 # A withdrawn referral whose fate is unknown (its courier died) gets the
                 # notice, never the referral again.
                 kind = "withdrawal" if row.notice_due else "referral"
-                jobs.append(_Job(row.id, kind, row.reference, partner,
-                                 self._letter(s, row, partner) if kind == "referral" else None, row.attempts))
+                jobs.append(_Job(row.id, kind, row.reference, partner, service.letter(s, row, partner, self.operator)
+                                 if kind == "referral" else None, row.attempts))
         return jobs
-
-    def _letter(self, s: Any, row: Referral, partner: Partner) -> sheet.Letter:
-        given = s.get(ReferralConsent, row.consent_id) if row.consent_id else None
-        return sheet.Letter(
-            reference=row.reference, partner_name=partner.name, purpose=row.purpose,
-            fields=tuple(row.fields), values=dict(row.shared or {}),
-            consent_method=given.method if given else "—",
-            consent_at=given.answered_at if given else None,
-            notice_version=given.notice_version if given else "—",
-            operator=self.operator, created_at=row.created_at)
 
     def _settle(self, job: _Job, error: str | None, permanent: bool) -> bool:
         """Record the outcome; True when the person was told (a message queued)."""
@@ -241,14 +226,10 @@ class Courier:
             raise PermanentFailure(f"the webhook or its secret ({job.partner.secret_env}) is not configured")
         body = json.dumps(self._payload(job), ensure_ascii=False, sort_keys=True).encode()
         signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-        http = self.http or httpx.AsyncClient(timeout=HTTP_TIMEOUT)
-        try:
+        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as http:
             response = await http.post(url, content=body, headers={
                 "Content-Type": "application/json", "X-Intake-Signature": f"sha256={signature}",
                 "Idempotency-Key": f"{job.reference}:{job.kind}"})
-        finally:
-            if self.http is None:
-                await http.aclose()
         if response.status_code < 300:
             return
         if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
@@ -262,9 +243,5 @@ class Courier:
                 await self.deliver()
             except Exception:  # the loop must outlive one bad pass; the row keeps its state
                 log.exception("referral courier pass failed")
-            self._wake.clear()
             with contextlib.suppress(asyncio.TimeoutError):
-                waiters = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())}
-                _done, pending = await asyncio.wait(waiters, timeout=every, return_when=asyncio.FIRST_COMPLETED)
-                for waiter in pending:
-                    waiter.cancel()
+                await asyncio.wait_for(stop.wait(), timeout=every)

@@ -20,13 +20,13 @@ from dialogs.base import Reply, Text
 from handoff.errors import Conflict, Invalid, NotFound
 from handoff.models import Case, Caseworker
 from handoff.queue import audit, lock_for_person, must_hold
-from handoff.referrals import consent
+from handoff.referrals import consent, sheet
 from handoff.referrals.fields import values_of
 from handoff.referrals.models import STATUSES, Referral
 from handoff.referrals.partners import Directory, Partner
 
 if TYPE_CHECKING:
-    from core.models import Contact, Conversation
+    from core.models import Contact
     from core.pipeline import Pipeline
 
 __all__ = ["ANSWERS", "answer", "create", "item", "mark_sent", "partner_of", "withdraw_contact"]
@@ -47,7 +47,7 @@ def _reference() -> str:
     return "R-" + secrets.token_hex(6).upper()
 
 
-def _phone_address(contact: Contact) -> str | None:
+def phone_address(contact: Contact) -> str | None:
     """The number the person writes from, when their channel has one (SMS, WhatsApp)."""
     if contact.channel in NAMES and capabilities(contact.channel).phone_address and contact.address:
         return contact.address.removeprefix("whatsapp:")
@@ -73,7 +73,7 @@ def create(session: Session, directory: Directory, case_id: int, cw: Caseworker,
     purpose = purpose if isinstance(purpose, str) and purpose else agreed.purpose
     if purpose != agreed.purpose:
         raise Conflict(f"the person agreed to share for {agreed.purpose}, not {purpose}")
-    values = values_of(chosen, conv.record or {}, conv.language or found.language, _phone_address(contact))
+    values = values_of(chosen, conv.record or {}, conv.language or found.language, phone_address(contact))
     row = Referral(
         reference=_reference(), case_id=found.id, contact_id=contact.id, consent_id=agreed.id,
         partner=partner.id, purpose=purpose, fields=chosen, shared=values, status="prepared",
@@ -233,5 +233,23 @@ def by_status(session: Session, status: str | None, case_ids: Any | None) -> Seq
     return session.scalars(stmt).all()
 
 
-def person_of(session: Session, case_id: int) -> tuple[Case, Contact, Conversation]:
-    return lock_for_person(session, case_id)
+def letter(session: Session, row: Referral, partner: Partner, operator: str) -> sheet.Letter:
+    """What the partner reads: the chosen values, the purpose, how consent was given."""
+    from handoff.referrals.models import ReferralConsent
+
+    given = session.get(ReferralConsent, row.consent_id) if row.consent_id else None
+    return sheet.Letter(
+        reference=row.reference, partner_name=partner.name, purpose=row.purpose,
+        fields=tuple(row.fields), values=dict(row.shared or {}),
+        consent_method=given.method if given else "—",
+        consent_at=given.answered_at if given else None,
+        notice_version=given.notice_version if given else "—",
+        operator=operator, created_at=row.created_at)
+
+
+def printed(session: Session, row: Referral, directory: Directory, operator: str, cw: Caseworker) -> bytes:
+    """The referral sheet as PDF, for a partner who takes paper; audited as an export."""
+    if not row.shared:
+        raise Invalid("the person's data was erased: there is no sheet to print")
+    audit(session, cw, "referral_sheet", row.case_id, referral=row.id)
+    return sheet.pdf(letter(session, row, partner_of(directory, row.partner), operator))

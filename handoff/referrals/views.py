@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.models import Contact, Conversation
 from handoff.cards import mask
 from handoff.models import Case
 from handoff.referrals import consent, service
@@ -60,15 +61,17 @@ def preview(session: Session, case: Case, draft: Draft, revealed: bool, lang: st
     """Exactly what would go, as the partner would read it, and whether the person agreed."""
     if draft.partner is None or not draft.fields or not draft.purpose:
         return None
-    _found, contact, conv = service.person_of(session, case.id)
+    # Read only: a preview takes no lock on the person (a referral sent from it does).
+    contact, conv = session.get(Contact, case.contact_id), session.get(Conversation, case.conversation_id)
+    assert contact is not None and conv is not None  # the foreign keys guarantee them
     values = values_of(draft.fields, conv.record or {}, conv.language or case.language,
-                       service._phone_address(contact), lang="pt")
+                       service.phone_address(contact), lang="pt")
     if "phone" in values and not revealed and values["phone"] != "—":
         values["phone"] = f"{mask(values['phone'])} {w('sent_in_full', lang)}"
-    latest = consent._latest(session, contact.id, draft.partner.id)
-    refusal = consent.refusal(latest, draft.partner, draft.fields)
-    if refusal is None and latest is not None and latest.purpose != draft.purpose:
-        refusal = f"the person agreed to share for {latest.purpose}, not {draft.purpose}"
+    answer = consent.latest(session, contact.id, draft.partner.id)
+    refusal = consent.refusal(answer, draft.partner, draft.fields)
+    if refusal is None and answer is not None and answer.purpose != draft.purpose:
+        refusal = f"the person agreed to share for {answer.purpose}, not {draft.purpose}"
     return {"rows": [(field_name(code, lang), values[code]) for code in draft.fields],
             "covered": refusal is None, "why_not": refusal,
             "purpose_named": purpose_name(draft.purpose, lang)}

@@ -4,30 +4,15 @@ serious problem on the form."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from core.models import Conversation
 from handoff.referrals.models import Referral
 from tests.handoff.helpers import caseworker, handed_over
 from tests.handoff.test_browser import ARGS, CHROMIUM, pytestmark, served, sign_in  # noqa: F401
-from tests.handoff.test_inbox_browser import VIEWPORTS, _axe
+from tests.handoff.test_inbox_browser import _axe, page  # noqa: F401  (laptop and phone)
 
 PHONE = "+351910000081"
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def page(request, served):  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport=VIEWPORTS[request.param])
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def test_the_referral_form_previews_what_goes_and_sends_it(served, page):  # noqa: F811

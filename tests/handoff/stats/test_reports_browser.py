@@ -4,34 +4,17 @@ and axe-core finds nothing serious."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 
 from tests.handoff.helpers import bearer, caseworker
 from tests.handoff.stats.test_figures import seed
-from tests.handoff.test_browser import ARGS, CHROMIUM, pytestmark, served  # noqa: F401
+from tests.handoff.test_browser import pytestmark, served  # noqa: F401
+from tests.handoff.test_inbox_browser import VIEWPORTS, page  # noqa: F401  (laptop and phone)
 
-VIEWPORTS = {"laptop": {"width": 1366, "height": 800}, "phone": {"width": 390, "height": 844}}
 RANGE = "from=2026-01-01&to=2026-03-31&by=month"
 
 
-@pytest.fixture(params=list(VIEWPORTS))
-def page(request, served) -> Iterator[object]:  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport=VIEWPORTS[request.param])
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        context.close()
-        browser.close()
-
-
-def _sign_in(page, base: str, email: str) -> None:
+def _sign_in(page, base: str, email: str) -> None:  # noqa: F811
     page.goto(f"{base}/console/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", "correct horse battery")
@@ -39,7 +22,7 @@ def _sign_in(page, base: str, email: str) -> None:
     page.wait_for_url(f"{base}/console/")
 
 
-def _numbers(page, table_id: str) -> list[list[int | None]]:
+def _numbers(page, table_id: str) -> list[list[int | None]]:  # noqa: F811
     cells = page.locator(f"#{table_id} tbody tr").evaluate_all(
         "rows => rows.map(r => [...r.querySelectorAll('td')].map(td => td.dataset.value))")
     return [[int(v) if v else None for v in row] for row in cells]
